@@ -1,0 +1,23 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CustomersModule } from '@crm/customers';
+import { PlatformModule, type CrmConfig } from '@crm/platform';
+import { ProjectionsModule } from '@crm/projections';
+import { HealthController } from './health/health.controller';
+import { readModels } from '@crm/catalog';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: CrmConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({ entities: readModels.entities, migrations: readModels.migrations, config }),
+        CqrsModule.forRoot(),
+        ProjectionsModule.forRoot(readModels.projections, 'api'),
+        CustomersModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+/** Helpers shared by adapters whose checkpoints are pairs of unsigned integers "a:b". */
+
+export interface IntegerPairCheckpoint {
+  readonly major: bigint;
+  readonly minor: bigint;
+}
+
+const PAIR = /^(\d{1,20}):(\d{1,20})$/;
+
+export function parsePairCheckpoint(checkpoint: string, what = 'checkpoint'): IntegerPairCheckpoint {
+  const match = PAIR.exec(checkpoint);
+  if (!match) throw new TypeError(`invalid ${what}: ${JSON.stringify(checkpoint)}`);
+  return { major: BigInt(match[1]!), minor: BigInt(match[2]!) };
+}
+
+export function formatPairCheckpoint(major: bigint | string | number, minor: bigint | string | number): string {
+  return `${BigInt(major).toString()}:${BigInt(minor).toString()}`;
+}
+
+export function comparePairCheckpoints(a: string, b: string): number {
+  const x = parsePairCheckpoint(a);
+  const y = parsePairCheckpoint(b);
+  if (x.major !== y.major) return x.major < y.major ? -1 : 1;
+  if (x.minor !== y.minor) return x.minor < y.minor ? -1 : 1;
+  return 0;
+}

@@ -1,0 +1,417 @@
+import { EventEmitter } from 'node:events';
+import { Client, type ClientConfig, type Pool, type PoolClient } from 'pg';
+import { IdempotencyMismatchError, StreamConflictError, StreamNotFoundError } from '../errors';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  JsonObject,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint } from '../checkpoints';
+import { PollingSubscription } from '../polling-subscription';
+import { assertValidAppend } from '../validation';
+import { migrateEventStoreSchema, quoteIdent } from './schema';
+
+export interface PostgresEventStoreOptions {
+  /** Connection pool the store queries through. */
+  readonly pool: Pool;
+  /** Close the pool when the store closes. */
+  readonly ownsPool?: boolean;
+  /** Schema holding the store's tables (default "public"). */
+  readonly schema?: string;
+  /** "postgres" for a server, "pglite" for the embedded database. */
+  readonly kind?: 'postgres' | 'pglite';
+  /**
+   * Connection settings for a dedicated LISTEN connection that wakes live
+   * subscriptions as soon as another process commits. Omit where
+   * notifications cannot arrive (PGlite behind its socket): subscriptions
+   * are then woken in-process by this store's own appends, and poll.
+   */
+  readonly listenConnection?: ClientConfig;
+  /** Whether appends send a NOTIFY (default: true when listenConnection is set). */
+  readonly notify?: boolean;
+  /** How often an idle subscription looks for events it was not woken for (ms, default 250). */
+  readonly pollIntervalMs?: number;
+  /** Page size of subscriptions' reads (default 500). */
+  readonly subscriptionPageSize?: number;
+}
+
+const NOTIFY_CHANNEL = 'crm_event_store';
+const UNIQUE_VIOLATION = '23505';
+const MAX_ANY_RETRIES = 5;
+
+interface EventRow {
+  event_id: string;
+  type: string;
+  data: JsonObject;
+  metadata: JsonObject;
+  stream_id: string;
+  revision: string;
+  tx_id: string;
+  position: string;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS = 'event_id::text, type, data, metadata, stream_id, revision, tx_id::text, position, recorded_at';
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    stream: row.stream_id,
+    revision: Number(row.revision),
+    checkpoint: formatPairCheckpoint(row.tx_id, row.position),
+    recordedAt: row.recorded_at,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
+
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * The event store on PostgreSQL: one table, one row per event.
+ *
+ * Global order is (tx_id, position): `tx_id` is the writing transaction's id
+ * (`pg_current_xact_id()`), `position` an identity column. Readers of the
+ * global log only take rows whose transaction id is below the xmin of their
+ * snapshot — every transaction below it has finished — so a transaction
+ * that is still open can never commit a row behind a position a reader has
+ * already passed. See docs/event-store.md for the argument.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind: string;
+  private readonly pool: Pool;
+  private readonly table: string;
+  private readonly wakeups = new EventEmitter();
+  private readonly notify: boolean;
+  private readonly pollIntervalMs: number;
+  private readonly pageSize: number;
+  private listener: Client | undefined;
+  private listenerRetry: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(private readonly options: PostgresEventStoreOptions) {
+    this.pool = options.pool;
+    this.kind = options.kind ?? 'postgres';
+    this.table = `${quoteIdent(options.schema ?? 'public')}.es_events`;
+    this.notify = options.notify ?? options.listenConnection !== undefined;
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.pageSize = options.subscriptionPageSize ?? 500;
+    this.wakeups.setMaxListeners(0);
+  }
+
+  /** Creates the store, migrating its schema first. */
+  static async create(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    await migrateEventStoreSchema(options.pool, options.schema ?? 'public');
+    const store = new PostgresEventStore(options);
+    if (options.listenConnection) await store.startListening(options.listenConnection);
+    return store;
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
+    assertValidAppend(stream, events, options.expectedRevision);
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let result: AppendResult;
+      try {
+        await client.query('BEGIN');
+        result = await this.appendUsingClient(client, stream, events, options);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (!isUniqueViolation(error)) throw error;
+        // A concurrent writer won the race for this revision or these ids.
+        const existing = await this.findExisting(this.pool, stream, events);
+        if (existing) return existing;
+        if (options.expectedRevision === 'any' && attempt < MAX_ANY_RETRIES) continue;
+        throw new StreamConflictError(stream, options.expectedRevision, await this.currentRevision(this.pool, stream));
+      } finally {
+        client.release();
+      }
+      this.wakeups.emit('appended');
+      return result;
+    }
+  }
+
+  /**
+   * Appends inside a transaction the caller has begun on `client` and will
+   * commit or roll back. Live subscriptions of this process are not woken
+   * (they find the events at their next poll).
+   */
+  async appendUsingClient(
+    client: Queryable,
+    stream: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    assertValidAppend(stream, events, options.expectedRevision);
+    const existing = await this.findExisting(client, stream, events);
+    if (existing) return existing;
+
+    const current = await this.currentRevision(client, stream);
+    const expected = options.expectedRevision;
+    if (expected === 'no-stream' ? current !== null : typeof expected === 'number' ? current !== expected : false) {
+      throw new StreamConflictError(stream, expected, current);
+    }
+    const first = current === null ? 0 : current + 1;
+    const inserted = await client.query<{ revision: string; tx_id: string; position: string }>(
+      `INSERT INTO ${this.table} (event_id, stream_id, revision, type, data, metadata)
+       SELECT e.id, $1, $2::bigint + e.ord - 1, e.type, e.data, e.metadata
+       FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
+       RETURNING revision, tx_id::text, position`,
+      [
+        stream,
+        first,
+        events.map((e) => e.id.toLowerCase()),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+      ],
+    );
+    if (this.notify) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, stream]);
+    const last = inserted.rows.reduce((a, b) => (Number(b.revision) > Number(a.revision) ? b : a));
+    return {
+      nextExpectedRevision: Number(last.revision),
+      checkpoint: formatPairCheckpoint(last.tx_id, last.position),
+      eventIds: events.map((e) => e.id.toLowerCase()),
+    };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const bounds: string[] = [];
+    const params: unknown[] = [stream];
+    if (options.toCheckpoint !== undefined) {
+      const cp = parsePairCheckpoint(options.toCheckpoint);
+      params.push(cp.major.toString(), cp.minor.toString());
+      bounds.push(`(tx_id, position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`);
+    }
+    if (options.recordedUpTo !== undefined) {
+      params.push(options.recordedUpTo);
+      bounds.push(`recorded_at <= $${params.length}`);
+    }
+    const conditions = ['stream_id = $1', ...bounds];
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision);
+      conditions.push(`revision ${backwards ? '<=' : '>='} $${params.length}`);
+    }
+    let limit = '';
+    if (options.maxCount !== undefined) {
+      params.push(options.maxCount);
+      limit = `LIMIT $${params.length}`;
+    }
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE ${conditions.join(' AND ')}
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} ${limit}`,
+      params,
+    );
+    if (rows.length === 0) {
+      const exists = await this.pool.query(
+        `SELECT 1 FROM ${this.table} WHERE ${['stream_id = $1', ...bounds].join(' AND ')} LIMIT 1`,
+        params.slice(
+          0,
+          1 + (options.toCheckpoint !== undefined ? 2 : 0) + (options.recordedUpTo !== undefined ? 1 : 0),
+        ),
+      );
+      if (exists.rowCount === 0) throw new StreamNotFoundError(stream);
+    }
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return this.readAllUsing(this.pool, options.fromCheckpoint, options.maxCount ?? 1000, options.filter);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    if (options.fromCheckpoint !== undefined) parsePairCheckpoint(options.fromCheckpoint);
+    return new PollingSubscription(
+      {
+        readPage: (after) => this.readAllUsing(this.pool, after, this.pageSize, options.filter),
+        waitForEvents: (timeoutMs, signal) => this.waitForEvents(timeoutMs, signal),
+      },
+      options.fromCheckpoint,
+      this.pollIntervalMs,
+    );
+  }
+
+  async headCheckpoint(): Promise<string | null> {
+    const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
+      `SELECT tx_id::text, position FROM ${this.table}
+       WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY tx_id DESC, position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row ? formatPairCheckpoint(row.tx_id, row.position) : null;
+  }
+
+  async countAfter(fromCheckpoint: string | undefined, limit: number): Promise<number> {
+    const cp = fromCheckpoint === undefined ? { major: 0n, minor: 0n } : parsePairCheckpoint(fromCheckpoint);
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (
+         SELECT 1 FROM ${this.table}
+         WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND (tx_id, position) > ($1::xid8, $2::bigint)
+         LIMIT $3) behind`,
+      [cp.major.toString(), cp.minor.toString(), limit],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  compareCheckpoints(a: string, b: string): number {
+    return comparePairCheckpoints(a, b);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query(`SELECT 1 FROM ${this.table} LIMIT 1`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeups.emit('appended');
+    if (this.listenerRetry) clearTimeout(this.listenerRetry);
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) await listener.end().catch(() => undefined);
+    if (this.options.ownsPool) await this.pool.end();
+  }
+
+  private async readAllUsing(
+    db: Queryable,
+    after: string | undefined,
+    maxCount: number,
+    filter: EventFilter | undefined,
+  ): Promise<StoredEvent[]> {
+    const cp = after === undefined ? { major: 0n, minor: 0n } : parsePairCheckpoint(after);
+    const params: unknown[] = [cp.major.toString(), cp.minor.toString(), maxCount];
+    const conditions = [
+      // The horizon: every transaction with an id below the snapshot's xmin
+      // has ended, so no row can appear below this line later.
+      'tx_id < pg_snapshot_xmin(pg_current_snapshot())',
+      '(tx_id, position) > ($1::xid8, $2::bigint)',
+    ];
+    if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
+      params.push(filter.streamPrefixes.map(likePrefix));
+      conditions.push(`stream_id LIKE ANY ($${params.length}::text[])`);
+    }
+    if (filter?.eventTypes && filter.eventTypes.length > 0) {
+      params.push([...filter.eventTypes]);
+      conditions.push(`type = ANY ($${params.length}::text[])`);
+    }
+    const { rows } = await db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table}
+       WHERE ${conditions.join(' AND ')}
+       ORDER BY tx_id, position
+       LIMIT $3`,
+      params,
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  private async currentRevision(db: Queryable, stream: string): Promise<number | null> {
+    const { rows } = await db.query<{ revision: string }>(
+      `SELECT revision FROM ${this.table} WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1`,
+      [stream],
+    );
+    return rows[0] ? Number(rows[0].revision) : null;
+  }
+
+  /** The result of an earlier append of exactly these events, or null if none of them is stored. */
+  private async findExisting(
+    db: Queryable,
+    stream: string,
+    events: readonly EventToAppend[],
+  ): Promise<AppendResult | null> {
+    const ids = events.map((e) => e.id.toLowerCase());
+    const { rows } = await db.query<{
+      event_id: string;
+      stream_id: string;
+      revision: string;
+      tx_id: string;
+      position: string;
+    }>(
+      `SELECT event_id::text, stream_id, revision, tx_id::text, position FROM ${this.table}
+       WHERE event_id = ANY ($1::uuid[]) ORDER BY revision`,
+      [ids],
+    );
+    if (rows.length === 0) return null;
+    const sameStream = rows.every((r) => r.stream_id === stream);
+    const sameOrder =
+      rows.length === ids.length &&
+      rows.every(
+        (r, i) => r.event_id === ids[i] && (i === 0 || Number(r.revision) === Number(rows[i - 1]!.revision) + 1),
+      );
+    if (!sameStream || !sameOrder) {
+      throw new IdempotencyMismatchError(
+        stream,
+        `${rows.length} of ${ids.length} event ids are already stored${sameStream ? '' : ' in another stream'}, not as this append`,
+      );
+    }
+    const last = rows[rows.length - 1]!;
+    return {
+      nextExpectedRevision: Number(last.revision),
+      checkpoint: formatPairCheckpoint(last.tx_id, last.position),
+      eventIds: ids,
+    };
+  }
+
+  private waitForEvents(timeoutMs: number, signal: AbortSignal): Promise<void> {
+    if (this.closed || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeups.off('appended', done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.wakeups.on('appended', done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private async startListening(config: ClientConfig): Promise<void> {
+    const client = new Client(config);
+    const retry = (): void => {
+      if (this.listener === client) this.listener = undefined;
+      client.removeAllListeners();
+      void client.end().catch(() => undefined);
+      if (this.closed) return;
+      // Subscriptions keep polling meanwhile; try to listen again shortly.
+      this.listenerRetry = setTimeout(() => {
+        this.startListening(config).catch(() => undefined);
+      }, 1000);
+      this.listenerRetry.unref();
+    };
+    client.on('notification', () => this.wakeups.emit('appended'));
+    client.on('error', retry);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    } catch {
+      retry();
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.listener = client;
+  }
+}

@@ -1,0 +1,52 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. "lines.0.quantity". */
+  readonly field: string;
+  /** The rule it broke, e.g. "isInt", "whitelistValidation" (unknown field). */
+  readonly rule: string;
+  readonly message: string;
+}
+
+export function flattenValidationErrors(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
+      problems.push({
+        field,
+        rule: rule === 'whitelistValidation' ? 'unknownField' : rule,
+        message:
+          rule === 'whitelistValidation' ? `${field} is not a known field` : message.replace(error.property, field),
+      });
+    }
+    if (error.children?.length) problems.push(...flattenValidationErrors(error.children, field));
+  }
+  return problems;
+}
+
+/**
+ * Request validation for every route: unknown fields refused, values
+ * converted only where a DTO says so, and a 400 whose body names each field
+ * and rule.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const problems = flattenValidationErrors(errors);
+      return new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'VALIDATION_FAILED',
+        message: problems.map((p) => p.message).join('; ') || 'invalid request',
+        problems,
+      });
+    },
+  });
+}

@@ -1,0 +1,7 @@
+export * from './projection';
+export * from './projection-checkpoint.entity';
+export * from './projection-runner';
+export * from './projector.service';
+export * from './projections.module';
+export { PROJECTIONS, PROJECTOR_ROLE, type ProjectorRole } from './tokens';
+export { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';

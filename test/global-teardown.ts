@@ -1,0 +1,5 @@
+import { stopEventStoreDb } from './support/eventstoredb';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopEventStoreDb();
+}
