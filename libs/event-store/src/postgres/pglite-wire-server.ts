@@ -98,7 +98,10 @@ export class PgliteWireServer {
         const batch = this.queue.splice(index, 1)[0]!;
         try {
           await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(batch.bytes, { onRawData: (data) => batch.connection.write(data) }),
+            // PGlite reuses its output buffer: copy before the socket queues it.
+            this.db.execProtocolRawStream(batch.bytes, {
+              onRawData: (data) => batch.connection.write(Buffer.from(data)),
+            }),
           );
         } catch (error) {
           batch.connection.fail(error);

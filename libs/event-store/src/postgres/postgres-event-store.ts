@@ -48,28 +48,31 @@ const UNIQUE_VIOLATION = '23505';
 const MAX_ANY_RETRIES = 5;
 
 interface EventRow {
-  event_id: string;
+  event_id_text: string;
   type: string;
   data: JsonObject;
   metadata: JsonObject;
   stream_id: string;
   revision: string;
-  tx_id: string;
+  tx_id_text: string;
   position: string;
   recorded_at: Date;
 }
 
-const EVENT_COLUMNS = 'event_id::text, type, data, metadata, stream_id, revision, tx_id::text, position, recorded_at';
+// Text forms get their own names: an output column named tx_id would make
+// ORDER BY tx_id sort the text ('1000' before '999').
+const EVENT_COLUMNS =
+  'event_id::text AS event_id_text, type, data, metadata, stream_id, revision, tx_id::text AS tx_id_text, position, recorded_at';
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
-    id: row.event_id,
+    id: row.event_id_text,
     type: row.type,
     data: row.data,
     metadata: row.metadata,
     stream: row.stream_id,
     revision: Number(row.revision),
-    checkpoint: formatPairCheckpoint(row.tx_id, row.position),
+    checkpoint: formatPairCheckpoint(row.tx_id_text, row.position),
     recordedAt: row.recorded_at,
   };
 }
@@ -170,11 +173,11 @@ export class PostgresEventStore implements EventStore {
       throw new StreamConflictError(stream, expected, current);
     }
     const first = current === null ? 0 : current + 1;
-    const inserted = await client.query<{ revision: string; tx_id: string; position: string }>(
+    const inserted = await client.query<{ revision: string; tx_id_text: string; position: string }>(
       `INSERT INTO ${this.table} (event_id, stream_id, revision, type, data, metadata)
        SELECT e.id, $1, $2::bigint + e.ord - 1, e.type, e.data, e.metadata
        FROM unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, data, metadata, ord)
-       RETURNING revision, tx_id::text, position`,
+       RETURNING revision, tx_id::text AS tx_id_text, position`,
       [
         stream,
         first,
@@ -188,7 +191,7 @@ export class PostgresEventStore implements EventStore {
     const last = inserted.rows.reduce((a, b) => (Number(b.revision) > Number(a.revision) ? b : a));
     return {
       nextExpectedRevision: Number(last.revision),
-      checkpoint: formatPairCheckpoint(last.tx_id, last.position),
+      checkpoint: formatPairCheckpoint(last.tx_id_text, last.position),
       eventIds: events.map((e) => e.id.toLowerCase()),
     };
   }
@@ -251,13 +254,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   async headCheckpoint(): Promise<string | null> {
-    const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
-      `SELECT tx_id::text, position FROM ${this.table}
+    const { rows } = await this.pool.query<{ tx_id_text: string; position: string }>(
+      `SELECT tx_id::text AS tx_id_text, position FROM ${this.table}
        WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY tx_id DESC, position DESC LIMIT 1`,
     );
     const row = rows[0];
-    return row ? formatPairCheckpoint(row.tx_id, row.position) : null;
+    return row ? formatPairCheckpoint(row.tx_id_text, row.position) : null;
   }
 
   async countAfter(fromCheckpoint: string | undefined, limit: number): Promise<number> {
@@ -340,13 +343,13 @@ export class PostgresEventStore implements EventStore {
   ): Promise<AppendResult | null> {
     const ids = events.map((e) => e.id.toLowerCase());
     const { rows } = await db.query<{
-      event_id: string;
+      event_id_text: string;
       stream_id: string;
       revision: string;
-      tx_id: string;
+      tx_id_text: string;
       position: string;
     }>(
-      `SELECT event_id::text, stream_id, revision, tx_id::text, position FROM ${this.table}
+      `SELECT event_id::text AS event_id_text, stream_id, revision, tx_id::text AS tx_id_text, position FROM ${this.table}
        WHERE event_id = ANY ($1::uuid[]) ORDER BY revision`,
       [ids],
     );
@@ -355,7 +358,7 @@ export class PostgresEventStore implements EventStore {
     const sameOrder =
       rows.length === ids.length &&
       rows.every(
-        (r, i) => r.event_id === ids[i] && (i === 0 || Number(r.revision) === Number(rows[i - 1]!.revision) + 1),
+        (r, i) => r.event_id_text === ids[i] && (i === 0 || Number(r.revision) === Number(rows[i - 1]!.revision) + 1),
       );
     if (!sameStream || !sameOrder) {
       throw new IdempotencyMismatchError(
@@ -366,7 +369,7 @@ export class PostgresEventStore implements EventStore {
     const last = rows[rows.length - 1]!;
     return {
       nextExpectedRevision: Number(last.revision),
-      checkpoint: formatPairCheckpoint(last.tx_id, last.position),
+      checkpoint: formatPairCheckpoint(last.tx_id_text, last.position),
       eventIds: ids,
     };
   }

@@ -302,6 +302,40 @@ export function describeEventStoreContract(adapter: string, createFixture: () =>
         expect(await store.countAfter(all[1]!.checkpoint, 1)).toBe(1);
       });
 
+      it('reads the whole log in order across hundreds of transactions and in large pages', async () => {
+        // Hundreds of transactions cross a digit boundary of the transaction
+        // ids on a fresh database (999 → 1000), which a text sort would misorder;
+        // ~1 kB per event makes one page far larger than a socket buffer.
+        const prefix = uniquePrefix('long');
+        const start = await store.headCheckpoint();
+        const padding = 'x'.repeat(1000);
+        const appended: string[] = [];
+        for (let i = 0; i < 320; i++) {
+          const event = makeEvent('Long', { i, padding });
+          appended.push(event.id);
+          await store.append(`${prefix}${i % 4}`, [event], {
+            expectedRevision: i < 4 ? 'no-stream' : Math.floor(i / 4) - 1,
+          });
+        }
+        const filter = { streamPrefixes: [prefix] };
+        const onePage = await store.readAll({ fromCheckpoint: start ?? undefined, maxCount: 1000, filter });
+        expect(onePage.map((e) => e.id)).toEqual(appended);
+        expect(onePage[319]!.data).toEqual({ i: 319, padding });
+        expectStrictlyIncreasing(store, onePage);
+
+        const paged: StoredEvent[] = [];
+        let after = start ?? undefined;
+        for (;;) {
+          const page = await store.readAll({ fromCheckpoint: after, maxCount: 7, filter });
+          if (page.length === 0) break;
+          paged.push(...page);
+          after = page[page.length - 1]!.checkpoint;
+        }
+        expect(paged.map((e) => e.id)).toEqual(appended);
+        const head = await store.headCheckpoint();
+        expect(store.compareCheckpoints(head!, onePage[319]!.checkpoint)).toBeGreaterThanOrEqual(0);
+      }, 120_000);
+
       it('delivers every event exactly once and in global order to a subscriber while 8 writers append concurrently and one transaction stays open', async () => {
         const prefix = uniquePrefix('order');
         const writers = 8;
