@@ -59,7 +59,7 @@ export default tseslint.config(
   {
     // Boundary: domain folders hold pure decide/evolve code.
     files: ['libs/*/src/domain/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',

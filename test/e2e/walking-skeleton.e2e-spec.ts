@@ -8,6 +8,10 @@ import { createApp } from '../../apps/api/src/create-app';
 import { createScratchDatabase, postgresServerUnavailable } from '../support/databases';
 import { expectEventually } from '../support/eventually';
 
+const WRITER = { Authorization: 'Bearer walking-skeleton-writer-key' };
+const READER = { Authorization: 'Bearer walking-skeleton-reader-key' };
+const CRM_API_KEYS = 'writer:walking-skeleton-writer-key,reader:walking-skeleton-reader-key';
+
 interface Mode {
   readonly name: string;
   readonly setUp: () => Promise<{ config: CrmConfig; tearDown(): Promise<void> }>;
@@ -19,7 +23,13 @@ const modes: Mode[] = [
     setUp: async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
       return {
-        config: loadCrmConfig({ CRM_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', CRM_POLL_INTERVAL_MS: '50' }),
+        config: loadCrmConfig({
+          CRM_DATA_DIR: dataDir,
+          PORT: '0',
+          LOG_LEVEL: 'error',
+          CRM_POLL_INTERVAL_MS: '50',
+          CRM_API_KEYS,
+        }),
         tearDown: async () => rmSync(dataDir, { recursive: true, force: true }),
       };
     },
@@ -36,6 +46,7 @@ if (!postgresServerUnavailable()) {
           PORT: '0',
           LOG_LEVEL: 'error',
           CRM_POLL_INTERVAL_MS: '50',
+          CRM_API_KEYS,
         }),
         tearDown: () => database.drop(),
       };
@@ -44,7 +55,7 @@ if (!postgresServerUnavailable()) {
 }
 
 async function countEvents(app: INestApplication): Promise<number> {
-  const health = await request(app.getHttpServer()).get('/health').expect(200);
+  const health = await request(app.getHttpServer()).get('/health').set(READER).expect(200);
   const summary = (
     health.body as { projections: Array<{ name: string; eventsApplied: number; lagEvents: number }> }
   ).projections.find((p) => p.name === 'customer_summary');
@@ -70,6 +81,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
   it('registers a customer, projects it, and serves the read model', async () => {
     const created = await request(app.getHttpServer())
       .post('/customers')
+      .set(WRITER)
       .send({
         customerId: 'c-1001',
         kind: 'individual',
@@ -85,7 +97,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
     expect(created.headers.location).toBe('/customers/c-1001');
 
     const customer = await expectEventually(async () => {
-      const response = await request(app.getHttpServer()).get('/customers/c-1001').expect(200);
+      const response = await request(app.getHttpServer()).get('/customers/c-1001').set(READER).expect(200);
       return response.body as Record<string, unknown>;
     });
     expect(customer).toMatchObject({
@@ -100,7 +112,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
     });
 
     await expectEventually(async () => {
-      const health = await request(app.getHttpServer()).get('/health').expect(200);
+      const health = await request(app.getHttpServer()).get('/health').set(READER).expect(200);
       expect(health.body).toMatchObject({ status: 'ok', store: { ok: true }, database: { ok: true } });
       expect(health.body.projections[0]).toMatchObject({ name: 'customer_summary', lagEvents: 0, lagSeconds: 0 });
     });
@@ -109,6 +121,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
   it('refuses a second registration of the same customer with a coded 409 and appends nothing', async () => {
     await request(app.getHttpServer())
       .post('/customers')
+      .set(WRITER)
       .send({ customerId: 'c-2001', kind: 'organisation', name: 'Acme Ltd' })
       .expect(201);
     const before = await expectEventually(async () => {
@@ -118,6 +131,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
     });
     const again = await request(app.getHttpServer())
       .post('/customers')
+      .set(WRITER)
       .send({ customerId: 'c-2001', kind: 'organisation', name: 'Acme Ltd' })
       .expect(409);
     expect(again.body).toMatchObject({ code: 'CUSTOMER_ALREADY_REGISTERED', customerId: 'c-2001' });
@@ -128,6 +142,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
     const send = () =>
       request(app.getHttpServer())
         .post('/customers')
+        .set(WRITER)
         .set('Idempotency-Key', 'register-c-3001-attempt')
         .send({ customerId: 'c-3001', kind: 'individual', name: 'Grace Hopper' });
     const first = await send().expect(201);
@@ -154,7 +169,7 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
     ['an impossible date', { kind: 'individual', name: 'X', registeredAt: '2026-02-30T00:00:00Z' }, 'registeredAt'],
   ])('refuses %s with a 400 naming the field, and appends nothing', async (_label, body, field) => {
     const before = await countEvents(app);
-    const response = await request(app.getHttpServer()).post('/customers').send(body).expect(400);
+    const response = await request(app.getHttpServer()).post('/customers').set(WRITER).send(body).expect(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
     expect(response.body.problems.map((p: { field: string }) => p.field)).toContain(field);
     expect(await countEvents(app)).toBe(before);
@@ -163,20 +178,22 @@ describe.each(modes)('walking skeleton on $name', ({ setUp }) => {
   it('refuses malformed JSON and oversized bodies with a 4xx, not a 500', async () => {
     const malformed = await request(app.getHttpServer())
       .post('/customers')
+      .set(WRITER)
       .set('Content-Type', 'application/json')
       .send('{"kind": "individual", "name": ')
       .expect(400);
     expect(malformed.body.code).toBe('MALFORMED_BODY');
     const huge = await request(app.getHttpServer())
       .post('/customers')
+      .set(WRITER)
       .send({ kind: 'individual', name: 'X', region: 'y'.repeat(300_000) })
       .expect(413);
     expect(huge.body.code).toBe('BODY_TOO_LARGE');
   });
 
   it('answers 404 for an unknown customer and 400 for a malformed id', async () => {
-    const missing = await request(app.getHttpServer()).get('/customers/nobody-here').expect(404);
+    const missing = await request(app.getHttpServer()).get('/customers/nobody-here').set(READER).expect(404);
     expect(missing.body.code).toBe('CUSTOMER_NOT_FOUND');
-    await request(app.getHttpServer()).get('/customers/bad%20id').expect(400);
+    await request(app.getHttpServer()).get('/customers/bad%20id').set(READER).expect(400);
   });
 });

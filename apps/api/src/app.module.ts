@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CustomersModule } from '@crm/customers';
-import { PlatformModule, type CrmConfig } from '@crm/platform';
+import { AuthModule, PlatformModule, type CrmConfig } from '@crm/platform';
 import { ProjectionsModule } from '@crm/projections';
 import { HealthController } from './health/health.controller';
 import { readModels } from '@crm/catalog';
@@ -13,6 +13,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot({ entities: readModels.entities, migrations: readModels.migrations, config }),
+        AuthModule,
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(readModels.projections, 'api'),
         CustomersModule,

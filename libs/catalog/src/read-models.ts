@@ -1,9 +1,10 @@
 import { customersReadModel } from '@crm/customers';
+import { IdempotencyKeys1732420000050, IdempotencyRecordEntity } from '@crm/platform';
 import { ProjectionCheckpointEntity, ProjectionCheckpoints1732420000000 } from '@crm/projections';
 
-/** Every read-model table, migration and projection of the product, in migration order. */
+/** Every table, migration and projection of the product's PostgreSQL database, in migration order. */
 export const readModels = {
-  entities: [ProjectionCheckpointEntity, ...customersReadModel.entities],
-  migrations: [ProjectionCheckpoints1732420000000, ...customersReadModel.migrations],
+  entities: [ProjectionCheckpointEntity, IdempotencyRecordEntity, ...customersReadModel.entities],
+  migrations: [ProjectionCheckpoints1732420000000, IdempotencyKeys1732420000050, ...customersReadModel.migrations],
   projections: [...customersReadModel.projections],
 };

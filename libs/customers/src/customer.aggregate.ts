@@ -2,17 +2,13 @@ import type { StoredEvent } from '@crm/event-store';
 import type { AggregateDefinition } from '@crm/platform';
 import type { CustomerCommand } from './domain/customer.commands';
 import { customerDecider, type CustomerState } from './domain/customer.decider';
-import { CUSTOMER_EVENT_SCHEMA_VERSIONS, type CustomerEvent, type CustomerEventType } from './domain/customer.events';
+import { CUSTOMER_EVENT_SCHEMA_VERSIONS, type CustomerEvent } from './domain/customer.events';
+import { upcastCustomerEvent } from './domain/customer.upcasters';
 
-/**
- * Reads a stored customer event as the current domain event. Older schema
- * versions are upcast here, one step per version, so the fold only ever
- * sees the current shape.
- */
+/** Reads a stored customer event as the current domain event, upcasting older schema versions. */
 export function toCustomerEvent(event: StoredEvent): CustomerEvent {
-  const type = event.type as CustomerEventType;
-  if (!(type in CUSTOMER_EVENT_SCHEMA_VERSIONS)) throw new Error(`unknown customer event type ${event.type}`);
-  return { type, data: event.data } as unknown as CustomerEvent;
+  const version = typeof event.metadata.schemaVersion === 'number' ? event.metadata.schemaVersion : 1;
+  return upcastCustomerEvent(event.type, version, event.data);
 }
 
 export const customerAggregate: AggregateDefinition<CustomerCommand, CustomerEvent, CustomerState> = {

@@ -1,3 +1,4 @@
+export * from './auth';
 export * from './config/crm-config';
 export * from './database/database';
 export * from './database/open-event-store';
@@ -5,7 +6,11 @@ export * from './database/read-model-data-source';
 export * from './domain/decider';
 export * from './http/body-parsing';
 export * from './http/error.filter';
+export * from './http/in-flight';
 export * from './http/validation';
 export * from './platform.module';
 export * from './tokens';
 export * from './write-side/command-executor';
+export * from './idempotency/idempotency-record.entity';
+export * from './idempotency/idempotency.store';
+export { IdempotencyKeys1732420000050 } from './idempotency/1732420000050-idempotency-keys';

@@ -15,6 +15,7 @@ import { openEventStore } from './database/open-event-store';
 import { openReadModelDataSource, type ReadModelSchema } from './database/read-model-data-source';
 import { CRM_CONFIG, DATA_SOURCE, DATABASE, EVENT_STORE } from './tokens';
 import { CommandExecutor } from './write-side/command-executor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 
 @Injectable()
 class PlatformLifecycle implements OnApplicationShutdown {
@@ -24,10 +25,15 @@ class PlatformLifecycle implements OnApplicationShutdown {
     @Inject(DATABASE) private readonly database: Database,
   ) {}
 
+  private readonly logger = new Logger('Platform');
+
   async onApplicationShutdown(): Promise<void> {
+    this.logger.log('closing the event store');
     await this.store.close();
+    this.logger.log('closing the read-model connection');
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.database.close();
+    this.logger.log('closed');
   }
 }
 
@@ -71,9 +77,10 @@ export class PlatformModule {
           inject: [EVENT_STORE],
           useFactory: (store: EventStore) => new CommandExecutor(store),
         },
+        IdempotencyStore,
         PlatformLifecycle,
       ],
-      exports: [CRM_CONFIG, DATABASE, EVENT_STORE, DATA_SOURCE, CommandExecutor],
+      exports: [CRM_CONFIG, DATABASE, EVENT_STORE, DATA_SOURCE, CommandExecutor, IdempotencyStore],
     };
   }
 }

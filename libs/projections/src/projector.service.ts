@@ -64,7 +64,9 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.runners.length > 0) this.logger.log('stopping projections');
     await Promise.all(this.runners.map((runner) => runner.stop()));
+    if (this.runners.length > 0) this.logger.log('projections stopped');
   }
 
   async status(): Promise<ProjectionStatus[]> {

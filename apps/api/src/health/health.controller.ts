@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { EventStore } from '@crm/event-store';
-import { DATA_SOURCE, DATABASE, EVENT_STORE, type Database } from '@crm/platform';
+import { DATA_SOURCE, DATABASE, EVENT_STORE, RequireRole, type Database } from '@crm/platform';
 import { ProjectorService, type ProjectionStatus } from '@crm/projections';
 import type { DataSource } from 'typeorm';
 
@@ -21,6 +21,7 @@ export interface HealthReport {
 }
 
 @ApiTags('operations')
+@RequireRole('reader', 'writer', 'auditor')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException } from '@nestjs/common';
 import type { Request } from 'express';
-import type { CommandContext } from '@crm/platform';
+import { principalOf, type CommandContext } from '@crm/platform';
 
 const HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,200}$/;
 
@@ -32,15 +32,18 @@ function ifMatch(request: Request): number | undefined {
   return Number(match[1]);
 }
 
-/** The command's metadata from the HTTP request: idempotency key, correlation, actor, precondition. */
-export function commandContextFrom(request: Request, occurredAt: Date): CommandContext {
-  const commandId = header(request, 'Idempotency-Key') ?? randomUUID();
+/**
+ * The command's metadata from the HTTP request: command id (the idempotency
+ * key, else a new UUID), correlation, actor, precondition.
+ */
+export function commandContextFrom(request: Request, occurredAt: Date, idempotencyKey?: string): CommandContext {
+  const commandId = header(request, 'Idempotency-Key') ?? idempotencyKey ?? randomUUID();
   const correlationId = header(request, 'X-Correlation-Id') ?? randomUUID();
   return {
     commandId,
     correlationId,
     causationId: header(request, 'X-Causation-Id'),
-    actor: 'anonymous',
+    actor: principalOf(request).actor,
     occurredAt,
     expectedRevision: ifMatch(request),
   };

@@ -117,6 +117,10 @@ export class PostgresEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.pageSize = options.subscriptionPageSize ?? 500;
     this.wakeups.setMaxListeners(0);
+    // An idle pooled connection that fails (server restart, connection
+    // killed) is discarded by the pool and replaced on the next query; without
+    // a listener its error would crash the process.
+    this.pool.on('error', () => undefined);
   }
 
   /** Creates the store, migrating its schema first. */

@@ -1,4 +1,5 @@
-import { ConfigError, describeConfig, loadCrmConfig } from './crm-config';
+import { inspect } from 'node:util';
+import { assertApiAuthConfigured, ConfigError, describeConfig, loadCrmConfig } from './crm-config';
 
 describe('loadCrmConfig', () => {
   it('given an empty environment, when loaded, then the embedded defaults apply', () => {
@@ -31,5 +32,87 @@ describe('loadCrmConfig', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('s3cret-pass');
     }
+  });
+
+  it('given no CRM_API_KEYS and no CRM_AUTH, when loaded, then there are no keys and authentication is on', () => {
+    const config = loadCrmConfig({});
+    expect(config.apiKeys).toEqual([]);
+    expect(config.auth).toBe('on');
+  });
+
+  it('given role:key pairs, when loaded, then each key keeps its role', () => {
+    const config = loadCrmConfig({
+      CRM_API_KEYS: ' writer:Writer-Key_0123456789 , reader:reader.key~0123456789,admin:ADMIN-key-0123456789',
+    });
+    expect(config.apiKeys.map((k) => [k.role, k.key])).toEqual([
+      ['writer', 'Writer-Key_0123456789'],
+      ['reader', 'reader.key~0123456789'],
+      ['admin', 'ADMIN-key-0123456789'],
+    ]);
+  });
+
+  it.each([
+    ['a pair without a role', 'writer:aaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbb-secret', /CRM_API_KEYS pair 2 has no role/],
+    [
+      'an unknown role',
+      'writer:aaaaaaaaaaaaaaaa,Writer:bbbbbbbbbbbbbbbbbb-secret',
+      /CRM_API_KEYS pair 2 has an unknown role/,
+    ],
+    ['a pair written key:role', 'bbbbbbbbbbbbbbbbbb-secret:writer', /CRM_API_KEYS pair 1 has an unknown role/],
+    ['a short key', 'reader:short-secret', /CRM_API_KEYS pair 1 \(role reader\): the key must be 16 to 512/],
+    ['a key with a space', 'auditor:bbbbbbbb bbbbbbbbbb-secret', /CRM_API_KEYS pair 1 \(role auditor\): the key must/],
+    ['an empty pair', 'writer:aaaaaaaaaaaaaaaa,,reader:bbbbbbbbbbbbbbbbbb-secret', /CRM_API_KEYS pair 2 is empty/],
+    [
+      'a key given twice',
+      'writer:bbbbbbbbbbbbbbbbbb-secret,reader:cccccccccccccccc,admin:bbbbbbbbbbbbbbbbbb-secret',
+      /CRM_API_KEYS pair 3 \(role admin\) repeats the key of pair 1/,
+    ],
+  ])(
+    'given %s, when loaded, then it fails naming CRM_API_KEYS and the pair, never the key',
+    (_label, value, message) => {
+      let error: unknown;
+      try {
+        loadCrmConfig({ CRM_API_KEYS: value });
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe('CRM_API_KEYS');
+      expect((error as ConfigError).message).toMatch(message);
+      expect((error as ConfigError).message).not.toContain('secret');
+    },
+  );
+
+  it('given CRM_AUTH=maybe, when loaded, then it fails naming CRM_AUTH', () => {
+    expect(() => loadCrmConfig({ CRM_AUTH: 'maybe' })).toThrow(/CRM_AUTH must be one of on, off/);
+  });
+
+  it('given API keys, when the configuration is described, logged or serialised, then only the count per role shows', () => {
+    const config = loadCrmConfig({
+      CRM_API_KEYS: 'writer:first-writer-secret-1,writer:second-writer-secret,admin:the-admin-secret-12',
+    });
+    expect(describeConfig(config)).toMatchObject({ auth: 'on', apiKeys: 'writer: 2, admin: 1' });
+    for (const shown of [
+      JSON.stringify(describeConfig(config)),
+      JSON.stringify(config),
+      inspect(config, { depth: 5 }),
+    ]) {
+      expect(shown).not.toContain('secret');
+    }
+    expect(describeConfig(loadCrmConfig({})).apiKeys).toBe('none');
+  });
+
+  it('given a PostgreSQL server, authentication on and no keys, when the API checks its configuration, then it fails naming CRM_API_KEYS', () => {
+    const config = loadCrmConfig({ DATABASE_URL: 'postgres://crm@db:5432/crm' });
+    expect(() => assertApiAuthConfigured(config)).toThrow(ConfigError);
+    expect(() => assertApiAuthConfigured(config)).toThrow(/CRM_API_KEYS is required with DATABASE_URL/);
+  });
+
+  it.each([
+    ['keys are configured', { DATABASE_URL: 'postgres://crm@db:5432/crm', CRM_API_KEYS: 'admin:aaaaaaaaaaaaaaaa' }],
+    ['authentication is off', { DATABASE_URL: 'postgres://crm@db:5432/crm', CRM_AUTH: 'off' }],
+    ['the mode is embedded', {}],
+  ])('given %s, when the API checks its configuration, then it passes', (_label, env) => {
+    expect(() => assertApiAuthConfigured(loadCrmConfig(env))).not.toThrow();
   });
 });

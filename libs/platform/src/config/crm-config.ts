@@ -2,6 +2,21 @@ import { resolve } from 'node:path';
 
 export type ProjectorMode = 'in-process' | 'external';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+export type AuthMode = 'on' | 'off';
+
+/** The roles an API key can carry: `admin` satisfies every other. */
+export const API_ROLES = ['writer', 'reader', 'auditor', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+/**
+ * One key of CRM_API_KEYS. `key` is secret: it is a non-enumerable property,
+ * so JSON.stringify and console.log / util.inspect of the configuration leave
+ * it out; only the key registry reads it, to keep its digest.
+ */
+export interface ConfiguredApiKey {
+  readonly role: ApiRole;
+  readonly key: string;
+}
 
 /** The product's runtime settings, read once from the environment and validated at boot. */
 export interface CrmConfig {
@@ -17,6 +32,10 @@ export interface CrmConfig {
   readonly projectorBatchSize: number;
   readonly pollIntervalMs: number;
   readonly logLevel: LogLevel;
+  /** API keys with their roles (CRM_API_KEYS). Secret: only the number of keys per role may be shown. */
+  readonly apiKeys: readonly ConfiguredApiKey[];
+  /** `off` serves every request unauthenticated, as admin (CRM_AUTH). */
+  readonly auth: AuthMode;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +89,55 @@ function url(env: Env, name: string, schemes: readonly string[]): string | undef
   return raw;
 }
 
+/** Characters and length of an API key: what a Bearer token can carry without escaping. */
+const API_KEY_PATTERN = /^[A-Za-z0-9._~-]{16,512}$/;
+
+function secretKey(role: ApiRole, key: string): ConfiguredApiKey {
+  const entry = { role } as { role: ApiRole; key: string };
+  Object.defineProperty(entry, 'key', { value: key, enumerable: false });
+  return Object.freeze(entry);
+}
+
+/**
+ * CRM_API_KEYS: comma-separated `role:key` pairs. Errors name the pair by its
+ * position (1-based) and, when it is a known one, its role; never the key,
+ * nor an unknown role (a pair written `key:role` would otherwise echo a key).
+ */
+function apiKeys(env: Env, name: string): ConfiguredApiKey[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  const keys: ConfiguredApiKey[] = [];
+  const seen = new Map<string, number>();
+  raw.split(',').forEach((part, index) => {
+    const position = index + 1;
+    const pair = part.trim();
+    if (pair === '') throw new ConfigError(name, `pair ${position} is empty; write role:key pairs separated by commas`);
+    const colon = pair.indexOf(':');
+    if (colon < 0) throw new ConfigError(name, `pair ${position} has no role; write it as role:key`);
+    const role = pair.slice(0, colon);
+    const key = pair.slice(colon + 1);
+    if (!(API_ROLES as readonly string[]).includes(role)) {
+      throw new ConfigError(
+        name,
+        `pair ${position} has an unknown role; roles are ${API_ROLES.join(', ')} (lower case)`,
+      );
+    }
+    if (!API_KEY_PATTERN.test(key)) {
+      throw new ConfigError(
+        name,
+        `pair ${position} (role ${role}): the key must be 16 to 512 characters of A-Z a-z 0-9 . _ ~ -`,
+      );
+    }
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new ConfigError(name, `pair ${position} (role ${role}) repeats the key of pair ${first}; each key once`);
+    }
+    seen.set(key, position);
+    keys.push(secretKey(role as ApiRole, key));
+  });
+  return keys;
+}
+
 export function loadCrmConfig(env: Env = process.env): CrmConfig {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -87,7 +155,24 @@ export function loadCrmConfig(env: Env = process.env): CrmConfig {
     projectorBatchSize: integer(env, 'CRM_PROJECTOR_BATCH_SIZE', 500, 1, 10_000),
     pollIntervalMs: integer(env, 'CRM_POLL_INTERVAL_MS', 250, 10, 60_000),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
+    apiKeys: apiKeys(env, 'CRM_API_KEYS'),
+    auth: oneOf<AuthMode>(env, 'CRM_AUTH', ['on', 'off'], 'on'),
   };
+}
+
+/**
+ * What serving HTTP requires beyond loadCrmConfig (checked by the API, not
+ * by the projector, which serves nothing and needs no keys): with a
+ * PostgreSQL server there is no data folder to keep a generated admin key
+ * in, so authentication on needs CRM_API_KEYS.
+ */
+export function assertApiAuthConfigured(config: CrmConfig): void {
+  if (config.auth === 'on' && config.databaseUrl && config.apiKeys.length === 0) {
+    throw new ConfigError(
+      'CRM_API_KEYS',
+      'is required with DATABASE_URL while authentication is on: set role:key pairs (e.g. admin:<random key>), or CRM_AUTH=off to serve without authentication',
+    );
+  }
 }
 
 /** The configuration as it may be logged: credentials removed. */
@@ -100,7 +185,17 @@ export function describeConfig(config: CrmConfig): Record<string, string | numbe
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : 'embedded PGlite',
     eventStore: config.eventStoreUrl ? redactUrl(config.eventStoreUrl) : 'PostgreSQL',
     projector: config.projector,
+    auth: config.auth,
+    apiKeys: describeApiKeys(config.apiKeys),
   };
+}
+
+/** How many keys per role, e.g. "admin: 1, writer: 2"; never a key. */
+function describeApiKeys(keys: readonly ConfiguredApiKey[]): string {
+  const counts = API_ROLES.map((role) => [role, keys.filter((k) => k.role === role).length] as const).filter(
+    ([, count]) => count > 0,
+  );
+  return counts.length === 0 ? 'none' : counts.map(([role, count]) => `${role}: ${count}`).join(', ');
 }
 
 export function redactUrl(value: string): string {

@@ -4,6 +4,7 @@ import { StreamConflictError, StreamNotFoundError, IdempotencyMismatchError } fr
 import type { Response } from 'express';
 import { DomainError } from '../domain/decider';
 import { PreconditionFailedError } from '../write-side/command-executor';
+import { IdempotencyKeyReusedError } from '../idempotency/idempotency.store';
 
 interface ErrorBody {
   statusCode: number;
@@ -62,6 +63,9 @@ export class CrmErrorFilter implements ExceptionFilter {
         code: exception.code,
         message: 'the customer changed concurrently; retry the command',
       };
+    }
+    if (exception instanceof IdempotencyKeyReusedError) {
+      return { statusCode: 422, error: 'Unprocessable Entity', code: exception.code, message: exception.message };
     }
     if (exception instanceof IdempotencyMismatchError) {
       return {

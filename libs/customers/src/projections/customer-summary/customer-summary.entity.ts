@@ -10,7 +10,9 @@ export interface CustomerSummaryRow {
   phone: string | null;
   region: string | null;
   acquisitionSource: AcquisitionSource | null;
-  status: 'active';
+  accountManagerId: string | null;
+  /** active, or terminated (the relationship was ended explicitly). */
+  status: 'active' | 'terminated';
   registeredAt: Date;
   /** Revision of the customer's stream the row reflects. */
   revision: number;
@@ -43,8 +45,11 @@ export class CustomerSummaryEntity implements CustomerSummaryRow {
   @Column({ name: 'acquisition_source', type: 'text', nullable: true })
   acquisitionSource!: AcquisitionSource | null;
 
+  @Column({ name: 'account_manager_id', type: 'text', nullable: true })
+  accountManagerId!: string | null;
+
   @Column({ type: 'text' })
-  status!: 'active';
+  status!: 'active' | 'terminated';
 
   @Column({ name: 'registered_at', type: 'timestamptz' })
   registeredAt!: Date;

@@ -1,9 +1,11 @@
 import type { StoredEvent } from '@crm/event-store';
+import { assertNever } from '@crm/platform/domain';
 import type { RowProjection } from '@crm/projections';
 import { toCustomerEvent } from '../../customer.aggregate';
-import { assertNever } from '@crm/platform/domain';
 import { CUSTOMER_STREAM_PREFIX } from '../../domain/customer.events';
 import { CustomerSummaryEntity, type CustomerSummaryRow } from './customer-summary.entity';
+
+const PROFILE_COLUMNS = ['name', 'email', 'phone', 'region'] as const;
 
 /** Pure fold of one customer's events into its summary row. */
 export function evolveCustomerSummary(row: CustomerSummaryRow | null, stored: StoredEvent): CustomerSummaryRow | null {
@@ -13,23 +15,56 @@ export function evolveCustomerSummary(row: CustomerSummaryRow | null, stored: St
     lastCheckpoint: stored.checkpoint,
     lastEventRecordedAt: stored.recordedAt,
   };
+  if (event.type === 'CustomerRegistered') {
+    const { profile } = event.data;
+    return {
+      customerId: event.data.customerId,
+      kind: event.data.kind,
+      name: profile.name,
+      email: profile.email,
+      phone: profile.phone,
+      region: profile.region,
+      acquisitionSource: event.data.acquisitionSource,
+      accountManagerId: row?.accountManagerId ?? null,
+      status: 'active',
+      registeredAt: new Date(event.data.occurredAt),
+      ...position,
+    };
+  }
+  // Every other event belongs to a registered customer; a missing row means the stream is malformed.
+  if (!row) throw new Error(`${stored.type} at ${stored.stream}@${stored.revision} before CustomerRegistered`);
   switch (event.type) {
-    case 'CustomerRegistered':
-      return {
-        ...(row ?? {}),
-        customerId: event.data.customerId,
-        kind: event.data.kind,
-        name: event.data.name,
-        email: event.data.email,
-        phone: event.data.phone,
-        region: event.data.region,
-        acquisitionSource: event.data.acquisitionSource,
-        status: 'active',
-        registeredAt: new Date(event.data.registeredAt),
-        ...position,
-      };
+    case 'CustomerProfileUpdated': {
+      const next: CustomerSummaryRow = { ...row, ...position };
+      for (const change of event.data.changes) {
+        if ((PROFILE_COLUMNS as readonly string[]).includes(change.field)) {
+          (next as unknown as Record<string, unknown>)[change.field] = change.to ?? null;
+        }
+      }
+      return next;
+    }
+    case 'AccountManagerAssigned':
+      return { ...row, accountManagerId: event.data.accountManagerId, ...position };
+    case 'RelationshipTerminated':
+      return { ...row, status: 'terminated', ...position };
+    case 'CustomerReactivated':
+      return { ...row, status: 'active', ...position };
+    case 'ContactPreferencesSet':
+    case 'PurchaseRecorded':
+    case 'PurchaseRefunded':
+    case 'ContactLogged':
+    case 'ComplaintFiled':
+    case 'ComplaintAssessed':
+    case 'ComplaintResolutionProposed':
+    case 'ComplaintResolved':
+    case 'ComplaintFollowedUp':
+    case 'ComplaintClosed':
+    case 'ComplaintReopened':
+    case 'SurveyRecorded':
+    case 'FeedbackRecorded':
+      return { ...row, ...position };
     default:
-      return assertNever(event.type, 'customer event');
+      return assertNever(event, 'customer event');
   }
 }
 

@@ -1,11 +1,13 @@
 import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CUSTOMER_ID_PATTERN } from '../../commands/register-customer/register-customer.request';
+import { RequireRole } from '@crm/platform';
+import { ID_PATTERN, ID_RULE } from '../../http/command-request';
 import type { CustomerSummaryEntity } from '../../projections/customer-summary/customer-summary.entity';
 import { GetCustomerQuery } from './get-customer.query';
 
 @ApiTags('customers')
+@RequireRole('reader')
 @Controller('customers')
 export class GetCustomerController {
   constructor(private readonly queries: QueryBus) {}
@@ -14,10 +16,10 @@ export class GetCustomerController {
   @ApiOkResponse({ description: "The customer's summary read model." })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
   get(@Param('customerId') customerId: string): Promise<CustomerSummaryEntity> {
-    if (!CUSTOMER_ID_PATTERN.test(customerId)) {
+    if (!ID_PATTERN.test(customerId)) {
       throw new BadRequestException({
         code: 'VALIDATION_FAILED',
-        message: 'customerId must be 1-64 letters, digits, "_" or "-"',
+        message: `customerId ${ID_RULE}`,
         problems: [{ field: 'path:customerId', rule: 'matches', message: 'customerId has an invalid format' }],
       });
     }

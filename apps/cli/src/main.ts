@@ -1,0 +1,116 @@
+import 'reflect-metadata';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadCrmConfig, type CrmConfig } from '@crm/platform';
+import {
+  DEFAULT_CONCURRENCY,
+  importCommand,
+  MAX_CONCURRENCY,
+  StorageError,
+  UsageError,
+  type ImportCommandOptions,
+} from './import.command';
+import { EXIT } from './summary';
+
+function concurrency(value: string): number {
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(number >= 1 && number <= MAX_CONCURRENCY)) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_CONCURRENCY}`);
+  }
+  return number;
+}
+
+function withImportOptions(command: Command): Command {
+  return command
+    .option(
+      '--concurrency <n>',
+      `customers written at the same time (each customer's rows stay in file order), 1-${MAX_CONCURRENCY}`,
+      concurrency,
+      DEFAULT_CONCURRENCY,
+    )
+    .option('--json', 'print the summary as one JSON object', false)
+    .option('--no-progress', 'no progress bar or progress lines on standard error');
+}
+
+/** The configuration from the environment; the CLI serves no HTTP, so it needs no API keys. */
+function config(): CrmConfig {
+  try {
+    return loadCrmConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('crm')
+    .description(
+      'The CRM command-line interface. It works on the storage the environment names: the embedded data folder ' +
+        '(CRM_DATA_DIR, default ./.crm-data) or a server (DATABASE_URL, EVENTSTORE_URL).',
+    )
+    .exitOverride()
+    .showHelpAfterError('(run crm --help for usage)');
+
+  const importing = program
+    .command('import')
+    .description('import purchases from a file through the same command handlers as the API');
+
+  withImportOptions(
+    importing
+      .command('cdnow')
+      .description(
+        'import a file in the CDNOW master format (header line; customer id, yyyymmdd date, number of CDs, dollar amount per line)',
+      )
+      .argument('<file>', 'the CDNOW file, e.g. CDNOW_master.txt'),
+  ).action(async (file: string, options: ImportCommandOptions) => {
+    setExitCode(await importCommand('cdnow', file, options, config()));
+  });
+
+  withImportOptions(
+    importing
+      .command('purchases')
+      .description('import purchases from an NDJSON or CSV file, one purchase line per row (see the README)')
+      .argument('<file>', 'the file: .ndjson / .jsonl or .csv')
+      .addOption(
+        new Option('--format <format>', 'the file format (default: from the file extension)').choices([
+          'ndjson',
+          'csv',
+        ]),
+      ),
+  ).action(async (file: string, options: ImportCommandOptions) => {
+    setExitCode(await importCommand('purchases', file, options, config()));
+  });
+
+  return program;
+}
+
+async function main(): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((code) => (exitCode = code));
+  try {
+    await program.parseAsync(process.argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof UsageError) {
+      process.stderr.write(`crm: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof StorageError) {
+      process.stderr.write(`crm: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+    // Anything still holding the event loop (a connection that did not close) must not keep the command running.
+    setTimeout(() => process.exit(code), 5_000).unref();
+  },
+  (error: unknown) => {
+    process.stderr.write(`crm: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(EXIT.failed);
+  },
+);
