@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { postgresServerUnavailable } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -26,6 +27,13 @@ describeOnServer('customer command API on PostgreSQL server', () => {
 
   beforeAll(async () => {
     t = await startTestApp('postgres');
+    const writer = t.as('writer');
+    await writer.post('/customers').send({ customerId: 'all-1', kind: 'individual', name: 'All Routes' }).expect(201);
+    await writer.post('/customers/all-1/purchases').send(purchase('o-all')).expect(201);
+    await writer
+      .post('/customers/all-1/complaints')
+      .send({ complaintId: 'cmp-all', category: 'x', severity: 'low', channel: 'email', description: 'y' })
+      .expect(201);
   }, 60_000);
 
   afterAll(async () => {
@@ -44,6 +52,74 @@ describeOnServer('customer command API on PostgreSQL server', () => {
     const events = await t.store.readStream(`customer-${customerId}`, { direction: 'backwards', maxCount: count });
     return events.reverse();
   }
+
+  /** Every command route with a valid body for an existing customer `all-1` (complaint `cmp-all`, order `o-all`). */
+  const ROUTES: ReadonlyArray<readonly [string, 'post' | 'put' | 'patch', string, Record<string, unknown>]> = [
+    ['RegisterCustomer', 'post', '/customers', { kind: 'individual', name: 'Route Check' }],
+    ['UpdateCustomerProfile', 'patch', '/customers/{id}/profile', { region: 'East' }],
+    ['AssignAccountManager', 'put', '/customers/{id}/account-manager', { accountManagerId: 'am-1' }],
+    ['SetContactPreferences', 'put', '/customers/{id}/contact-preferences', { channels: { sms: false } }],
+    ['TerminateRelationship', 'post', '/customers/{id}/termination', { reason: 'x' }],
+    ['ReactivateCustomer', 'post', '/customers/{id}/reactivation', { reason: 'x' }],
+    ['RecordPurchase', 'post', '/customers/{id}/purchases', purchase('o-new')],
+    ['RefundPurchase', 'post', '/customers/{id}/purchases/o-all/refunds', { amountMinor: 1 }],
+    [
+      'LogContact',
+      'post',
+      '/customers/{id}/contacts',
+      { channel: 'email', direction: 'inbound', agent: 'a', topic: 't' },
+    ],
+    [
+      'FileComplaint',
+      'post',
+      '/customers/{id}/complaints',
+      { category: 'x', severity: 'low', channel: 'email', description: 'y' },
+    ],
+    ['AssessComplaint', 'post', '/customers/{id}/complaints/cmp-all/assessment', { valid: true, reason: 'x' }],
+    ['ProposeResolution', 'post', '/customers/{id}/complaints/cmp-all/resolution-proposals', { proposal: 'x' }],
+    ['ResolveComplaint', 'post', '/customers/{id}/complaints/cmp-all/resolution', { resolution: 'x' }],
+    ['FollowUpComplaint', 'post', '/customers/{id}/complaints/cmp-all/follow-up', { satisfaction: 3 }],
+    ['CloseComplaint', 'post', '/customers/{id}/complaints/cmp-all/closure', {}],
+    ['ReopenComplaint', 'post', '/customers/{id}/complaints/cmp-all/reopening', { reason: 'x' }],
+    ['RecordSurvey', 'post', '/customers/{id}/surveys', { method: 'phone', ces: 2 }],
+    ['RecordFeedback', 'post', '/customers/{id}/feedback', { kind: 'question', channel: 'mail', text: 'x' }],
+  ];
+
+  describe('every command route', () => {
+    it.each(ROUTES)(
+      '%s: 401 without a key, 403 for a reader, 400 naming an unknown field, nothing appended',
+      async (_name, method, path, body) => {
+        const url = path.replace('{id}', 'all-1');
+        const before = await t.eventCount();
+        await request(t.app.getHttpServer())[method](url).send(body).expect(401);
+        await t.as('reader')[method](url).send(body).expect(403);
+        const writer = t.as('writer');
+        const unknown = await writer[method](url)
+          .send({ ...body, surplus: 1 })
+          .expect(400);
+        expect(unknown.body.problems).toEqual(
+          expect.arrayContaining([expect.objectContaining({ field: 'surplus', rule: 'unknownField' })]),
+        );
+        expect(await t.eventCount()).toBe(before);
+      },
+    );
+
+    it.each(ROUTES.filter(([name]) => name !== 'RegisterCustomer'))(
+      '%s: 404 for an unknown customer',
+      async (_name, method, path, body) => {
+        const response = await t.as('writer')[method](path.replace('{id}', 'nobody-at-all')).send(body).expect(404);
+        expect(response.body.code).toBe('CUSTOMER_NOT_FOUND');
+      },
+    );
+
+    it('lists every command route in the OpenAPI document', async () => {
+      const response = await t.as('reader').get('/docs-json').expect(200);
+      const operations = Object.values(
+        response.body.paths as Record<string, Record<string, { operationId?: string }>>,
+      ).flatMap((p) => Object.values(p).map((operation) => operation.operationId));
+      for (const [name] of ROUTES) expect(operations).toContain(name.charAt(0).toLowerCase() + name.slice(1));
+    });
+  });
 
   describe('lifecycle and profile', () => {
     it('registers an individual with the full profile and answers revision, ETag, Location and checkpoint', async () => {

@@ -1,8 +1,9 @@
-import { assertNever, DomainError, type Decider } from '@crm/platform/domain';
+import { assertNever, canonicalJson, DomainError, type Decider } from '@crm/platform/domain';
 import { complaintCommandAllowed, type ComplaintCommandType } from './complaint-lifecycle';
 import type { CustomerCommand, ProfileInput, RecordPurchase } from './customer.commands';
 import {
   CONTACT_CHANNELS,
+  EMPTY_PROFILE,
   INDIVIDUAL_ONLY_FIELDS,
   ORGANISATION_ONLY_FIELDS,
   PROFILE_FIELDS,
@@ -18,26 +19,6 @@ import { initialState, evolve, type CustomerState } from './customer.state';
 import { isCurrencyCode, MAX_AMOUNT_MINOR } from './money';
 
 export { initialState, evolve, type CustomerState } from './customer.state';
-
-const EMPTY_PROFILE: Omit<CustomerProfile, 'name'> = {
-  email: null,
-  phone: null,
-  address: null,
-  region: null,
-  gender: null,
-  birthDate: null,
-  preferences: [],
-  interests: [],
-  attitude: null,
-  purchaseHabits: null,
-  preferredChannel: null,
-  industry: null,
-  size: null,
-  businessSituation: null,
-  creditLimit: null,
-  paymentTermsDays: null,
-  keyPeople: [],
-};
 
 function unprocessable(code: string, message: string, details: Record<string, unknown> = {}): DomainError {
   return new DomainError(code, 'unprocessable', message, details);
@@ -106,18 +87,6 @@ function assertCreditLimit(limit: CustomerProfile['creditLimit']): void {
   if (!isCurrencyCode(limit.currency))
     throw unprocessable('INVALID_CURRENCY', `${limit.currency} is not an ISO 4217 code`);
   assertMoney(limit.amountMinor, 'creditLimit.amountMinor');
-}
-
-/** Order-independent comparison of JSON-like values. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 function purchaseLines(command: RecordPurchase): { lines: PurchaseLine[]; totalMinor: number } {
@@ -216,7 +185,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
         if (!given.includes(field)) continue;
         const from = state.profile[field];
         const to = command.data.changes[field];
-        if (canonical(from) !== canonical(to)) changes.push({ field, from, to });
+        if (canonicalJson(from) !== canonicalJson(to)) changes.push({ field, from, to });
       }
       return changes.length === 0 ? [] : [{ type: 'CustomerProfileUpdated', data: { changes, occurredAt } }];
     }

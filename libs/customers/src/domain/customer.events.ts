@@ -84,6 +84,27 @@ export interface CustomerProfile {
   readonly keyPeople: readonly KeyPerson[];
 }
 
+/** Every optional profile field empty: what a registration fills from. */
+export const EMPTY_PROFILE: Omit<CustomerProfile, 'name'> = {
+  email: null,
+  phone: null,
+  address: null,
+  region: null,
+  gender: null,
+  birthDate: null,
+  preferences: [],
+  interests: [],
+  attitude: null,
+  purchaseHabits: null,
+  preferredChannel: null,
+  industry: null,
+  size: null,
+  businessSituation: null,
+  creditLimit: null,
+  paymentTermsDays: null,
+  keyPeople: [],
+};
+
 export type ProfileField = keyof CustomerProfile;
 export const PROFILE_FIELDS: readonly ProfileField[] = [
   'name',

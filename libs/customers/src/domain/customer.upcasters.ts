@@ -1,4 +1,9 @@
-import { CUSTOMER_EVENT_SCHEMA_VERSIONS, type CustomerEvent, type CustomerEventType } from './customer.events';
+import {
+  CUSTOMER_EVENT_SCHEMA_VERSIONS,
+  EMPTY_PROFILE,
+  type CustomerEvent,
+  type CustomerEventType,
+} from './customer.events';
 
 type EventData = Record<string, unknown>;
 
@@ -14,24 +19,11 @@ const UPCASTERS: Partial<Record<CustomerEventType, Record<number, (data: EventDa
       customerId: data.customerId,
       kind: data.kind,
       profile: {
+        ...EMPTY_PROFILE,
         name: data.name,
         email: data.email ?? null,
         phone: data.phone ?? null,
-        address: null,
         region: data.region ?? null,
-        gender: null,
-        birthDate: null,
-        preferences: [],
-        interests: [],
-        attitude: null,
-        purchaseHabits: null,
-        preferredChannel: null,
-        industry: null,
-        size: null,
-        businessSituation: null,
-        creditLimit: null,
-        paymentTermsDays: null,
-        keyPeople: [],
       },
       acquisitionSource: data.acquisitionSource ?? null,
       occurredAt: data.registeredAt,

@@ -87,6 +87,24 @@ function likePrefix(prefix: string): string {
 
 type Queryable = Pick<PoolClient, 'query'>;
 
+interface StoredIdRow {
+  event_id_text: string;
+  stream_id: string;
+  revision: string;
+  tx_id_text: string;
+  position: string;
+}
+
+/** A row of es_append(): the outcome, and the appended (or previously stored) events. */
+interface AppendRow {
+  o_outcome: 'appended' | 'existing' | 'conflict';
+  o_event_id: string;
+  o_stream: string;
+  o_revision: string | null;
+  o_tx: string | null;
+  o_position: string | null;
+}
+
 /**
  * The event store on PostgreSQL: one table, one row per event.
  *
@@ -100,6 +118,7 @@ type Queryable = Pick<PoolClient, 'query'>;
 export class PostgresEventStore implements EventStore {
   readonly kind: string;
   private readonly pool: Pool;
+  private readonly schema: string;
   private readonly table: string;
   private readonly wakeups = new EventEmitter();
   private readonly notify: boolean;
@@ -112,7 +131,8 @@ export class PostgresEventStore implements EventStore {
   private constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = options.pool;
     this.kind = options.kind ?? 'postgres';
-    this.table = `${quoteIdent(options.schema ?? 'public')}.es_events`;
+    this.schema = quoteIdent(options.schema ?? 'public');
+    this.table = `${this.schema}.es_events`;
     this.notify = options.notify ?? options.listenConnection !== undefined;
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.pageSize = options.subscriptionPageSize ?? 500;
@@ -133,26 +153,61 @@ export class PostgresEventStore implements EventStore {
 
   async append(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     assertValidAppend(stream, events, options.expectedRevision);
+    const expected = options.expectedRevision;
+    const ids = events.map((e) => e.id.toLowerCase());
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let result: AppendResult;
+      let rows: AppendRow[];
       try {
-        await client.query('BEGIN');
-        result = await this.appendUsingClient(client, stream, events, options);
-        await client.query('COMMIT');
+        ({ rows } = await this.pool.query<AppendRow>(
+          `SELECT * FROM ${this.schema}.es_append($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8)`,
+          [
+            stream,
+            typeof expected === 'number' ? 'exact' : expected,
+            typeof expected === 'number' ? expected : null,
+            ids,
+            events.map((e) => e.type),
+            events.map((e) => JSON.stringify(e.data)),
+            events.map((e) => JSON.stringify(e.metadata)),
+            this.notify,
+          ],
+        ));
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
         if (!isUniqueViolation(error)) throw error;
         // A concurrent writer won the race for this revision or these ids.
         const existing = await this.findExisting(this.pool, stream, events);
         if (existing) return existing;
-        if (options.expectedRevision === 'any' && attempt < MAX_ANY_RETRIES) continue;
-        throw new StreamConflictError(stream, options.expectedRevision, await this.currentRevision(this.pool, stream));
-      } finally {
-        client.release();
+        if (expected === 'any' && attempt < MAX_ANY_RETRIES) continue;
+        throw new StreamConflictError(stream, expected, await this.currentRevision(this.pool, stream));
       }
+      const outcome = rows[0]?.o_outcome;
+      if (outcome === 'conflict') {
+        // A concurrent retry of this very append may have committed between
+        // the function's idempotency check and its revision check.
+        const existing = await this.findExisting(this.pool, stream, events);
+        if (existing) return existing;
+        const actual = rows[0]!.o_revision;
+        throw new StreamConflictError(stream, expected, actual === null ? null : Number(actual));
+      }
+      if (outcome === 'existing') {
+        return this.previousAppend(
+          stream,
+          ids,
+          rows.map((r) => ({
+            event_id_text: r.o_event_id,
+            stream_id: r.o_stream,
+            revision: r.o_revision!,
+            tx_id_text: r.o_tx!,
+            position: r.o_position!,
+          })),
+        );
+      }
+      const last = rows.reduce((a, b) => (Number(b.o_revision) > Number(a.o_revision) ? b : a));
       this.wakeups.emit('appended');
-      return result;
+      return {
+        nextExpectedRevision: Number(last.o_revision),
+        checkpoint: formatPairCheckpoint(last.o_tx!, last.o_position!),
+        eventIds: ids,
+      };
     }
   }
 
@@ -346,18 +401,16 @@ export class PostgresEventStore implements EventStore {
     events: readonly EventToAppend[],
   ): Promise<AppendResult | null> {
     const ids = events.map((e) => e.id.toLowerCase());
-    const { rows } = await db.query<{
-      event_id_text: string;
-      stream_id: string;
-      revision: string;
-      tx_id_text: string;
-      position: string;
-    }>(
+    const { rows } = await db.query<StoredIdRow>(
       `SELECT event_id::text AS event_id_text, stream_id, revision, tx_id::text AS tx_id_text, position FROM ${this.table}
        WHERE event_id = ANY ($1::uuid[]) ORDER BY revision`,
       [ids],
     );
-    if (rows.length === 0) return null;
+    return rows.length === 0 ? null : this.previousAppend(stream, ids, rows);
+  }
+
+  /** Answers a retried append from the stored rows of its ids: the same result, or a mismatch. */
+  private previousAppend(stream: string, ids: readonly string[], rows: readonly StoredIdRow[]): AppendResult {
     const sameStream = rows.every((r) => r.stream_id === stream);
     const sameOrder =
       rows.length === ids.length &&
@@ -374,7 +427,7 @@ export class PostgresEventStore implements EventStore {
     return {
       nextExpectedRevision: Number(last.revision),
       checkpoint: formatPairCheckpoint(last.tx_id_text, last.position),
-      eventIds: ids,
+      eventIds: [...ids],
     };
   }
 

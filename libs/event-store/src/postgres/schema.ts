@@ -31,6 +31,47 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: (schema: s
       CREATE INDEX es_events_global_order ON ${s}.es_events (tx_id, position);
     `,
   },
+  {
+    version: 2,
+    name: 'es_append: an append in one round trip',
+    // The same steps as an append in a client-side transaction (idempotency
+    // check, expected-revision check, insert, notify), run by the server in
+    // the statement's own transaction. A concurrent writer still loses on the
+    // unique constraints (23505), which the adapter answers.
+    sql: (s) => `
+      CREATE FUNCTION ${s}.es_append(
+        p_stream text, p_mode text, p_expected bigint,
+        p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_notify boolean)
+      RETURNS TABLE (o_outcome text, o_event_id uuid, o_stream text, o_revision bigint, o_tx text, o_position bigint)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_current bigint;
+      BEGIN
+        IF EXISTS (SELECT 1 FROM ${s}.es_events e WHERE e.event_id = ANY (p_ids)) THEN
+          RETURN QUERY
+            SELECT 'existing'::text, e.event_id, e.stream_id, e.revision, e.tx_id::text, e.position
+            FROM ${s}.es_events e WHERE e.event_id = ANY (p_ids) ORDER BY e.revision;
+          RETURN;
+        END IF;
+        SELECT e.revision INTO v_current FROM ${s}.es_events e
+          WHERE e.stream_id = p_stream ORDER BY e.revision DESC LIMIT 1;
+        IF (p_mode = 'no-stream' AND v_current IS NOT NULL)
+           OR (p_mode = 'exact' AND v_current IS DISTINCT FROM p_expected) THEN
+          RETURN QUERY SELECT 'conflict'::text, NULL::uuid, p_stream, v_current, NULL::text, NULL::bigint;
+          RETURN;
+        END IF;
+        RETURN QUERY
+          INSERT INTO ${s}.es_events AS e (event_id, stream_id, revision, type, data, metadata)
+          SELECT x.id, p_stream, coalesce(v_current, -1) + x.ord, x.type, x.data, x.metadata
+          FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS x(id, type, data, metadata, ord)
+          RETURNING 'appended'::text, e.event_id, e.stream_id, e.revision, e.tx_id::text, e.position;
+        IF p_notify THEN
+          PERFORM pg_notify('crm_event_store', p_stream);
+        END IF;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Brings the schema up to date. Safe to call from several processes at once. */

@@ -70,6 +70,22 @@ function collect(
   return { events, done };
 }
 
+/**
+ * Waits until readers of the global log can see up to `checkpoint`. A
+ * store may hold back recent events while older transactions are still open
+ * (the PostgreSQL horizon), anywhere on the server: latency, never loss.
+ */
+async function untilReadable(store: EventStore, checkpoint: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const head = await store.headCheckpoint();
+    if (head !== null && store.compareCheckpoints(head, checkpoint) >= 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`the log did not become readable up to ${checkpoint} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function expectConflict(promise: Promise<unknown>): Promise<StreamConflictError> {
   try {
     await promise;
@@ -272,7 +288,8 @@ export function describeEventStoreContract(adapter: string, createFixture: () =>
         const start = await store.headCheckpoint();
         await store.append(`${prefix}a`, [makeEvent('A1'), makeEvent('A2')], { expectedRevision: 'no-stream' });
         await store.append(`${prefix}b`, [makeEvent('B1')], { expectedRevision: 'no-stream' });
-        await store.append(`${prefix}a`, [makeEvent('A3')], { expectedRevision: 1 });
+        const last = await store.append(`${prefix}a`, [makeEvent('A3')], { expectedRevision: 1 });
+        await untilReadable(store, last.checkpoint);
 
         const all = await store.readAll({ fromCheckpoint: start ?? undefined, filter: { streamPrefixes: [prefix] } });
         expect(all.map((e) => e.type)).toEqual(['A1', 'A2', 'B1', 'A3']);
@@ -310,13 +327,16 @@ export function describeEventStoreContract(adapter: string, createFixture: () =>
         const start = await store.headCheckpoint();
         const padding = 'x'.repeat(1000);
         const appended: string[] = [];
+        let lastCheckpoint = '';
         for (let i = 0; i < 320; i++) {
           const event = makeEvent('Long', { i, padding });
           appended.push(event.id);
-          await store.append(`${prefix}${i % 4}`, [event], {
+          const result = await store.append(`${prefix}${i % 4}`, [event], {
             expectedRevision: i < 4 ? 'no-stream' : Math.floor(i / 4) - 1,
           });
+          lastCheckpoint = result.checkpoint;
         }
+        await untilReadable(store, lastCheckpoint);
         const filter = { streamPrefixes: [prefix] };
         const onePage = await store.readAll({ fromCheckpoint: start ?? undefined, maxCount: 1000, filter });
         expect(onePage.map((e) => e.id)).toEqual(appended);

@@ -41,6 +41,7 @@ import type {
   RelationshipTerminated,
   SurveyRecorded,
 } from '../customer.events';
+import { EMPTY_PROFILE } from '../customer.events';
 
 /**
  * Builders for customer commands and events, so that domain specs only spell
@@ -67,25 +68,7 @@ export function at(iso: string): Date {
 // ---------------------------------------------------------------- profiles
 
 /** A profile with nothing but a name, as the decider completes an input that gives only the name. */
-export const EMPTY_PROFILE: Omit<CustomerProfile, 'name'> = {
-  email: null,
-  phone: null,
-  address: null,
-  region: null,
-  gender: null,
-  birthDate: null,
-  preferences: [],
-  interests: [],
-  attitude: null,
-  purchaseHabits: null,
-  preferredChannel: null,
-  industry: null,
-  size: null,
-  businessSituation: null,
-  creditLimit: null,
-  paymentTermsDays: null,
-  keyPeople: [],
-};
+export { EMPTY_PROFILE };
 
 export const INDIVIDUAL_NAME = 'Ada Lovelace';
 export const INDIVIDUAL_EMAIL = 'ada@example.com';

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@crm/event-store';
 import { customerSummaryProjection, evolveCustomerSummary } from './customer-summary.projection';
+import { EMPTY_PROFILE } from '../../domain/customer.events';
 import type { CustomerSummaryRow } from './customer-summary.entity';
 
 const RECORDED = new Date('2026-03-02T10:00:00.000Z');
@@ -17,26 +18,7 @@ function stored(type: string, data: Record<string, unknown>, revision: number, s
   };
 }
 
-const profile = {
-  name: 'Acme Ltd',
-  email: null,
-  phone: null,
-  address: null,
-  region: 'North',
-  gender: null,
-  birthDate: null,
-  preferences: [],
-  interests: [],
-  attitude: null,
-  purchaseHabits: null,
-  preferredChannel: null,
-  industry: 'steel',
-  size: 'large',
-  businessSituation: null,
-  creditLimit: null,
-  paymentTermsDays: null,
-  keyPeople: [],
-};
+const profile = { ...EMPTY_PROFILE, name: 'Acme Ltd', region: 'North', industry: 'steel', size: 'large' };
 
 const registered = stored(
   'CustomerRegistered',
