@@ -5,21 +5,41 @@ import { commandController } from './http/command-route';
 import { CustomerCommandHandler } from './http/customer-command.handler';
 import { CustomerSummary1732420000100 } from './migrations/1732420000100-customer-summary';
 import { CustomerSummaryAccountManager1732420000200 } from './migrations/1732420000200-customer-summary-account-manager';
+import { CustomerTimeline1732420000300 } from './migrations/1732420000300-customer-timeline';
+import { Complaints1732420000400 } from './migrations/1732420000400-complaints';
 import { CustomerSummaryEntity } from './projections/customer-summary/customer-summary.entity';
 import { customerSummaryProjection } from './projections/customer-summary/customer-summary.projection';
+import { CustomerTimelineEntity } from './projections/customer-timeline/customer-timeline.entity';
+import { customerTimelineProjection } from './projections/customer-timeline/customer-timeline.projection';
+import { ComplaintEntity } from './projections/complaints/complaint.entity';
+import { complaintsProjection } from './projections/complaints/complaints.projection';
 import { GetCustomerController } from './queries/get-customer/get-customer.controller';
 import { GetCustomerHandler } from './queries/get-customer/get-customer.handler';
+import { GetCustomerTimelineController } from './queries/get-customer-timeline/get-customer-timeline.controller';
+import { GetCustomerTimelineHandler } from './queries/get-customer-timeline/get-customer-timeline.handler';
+import { ListComplaintsController } from './queries/list-complaints/list-complaints.controller';
+import { ListComplaintsHandler } from './queries/list-complaints/list-complaints.handler';
 
 /** The customer context's read-model tables and migrations, for the platform's data source. */
 export const customersReadModel = {
-  entities: [CustomerSummaryEntity],
-  migrations: [CustomerSummary1732420000100, CustomerSummaryAccountManager1732420000200],
-  projections: [customerSummaryProjection],
+  entities: [CustomerSummaryEntity, CustomerTimelineEntity, ComplaintEntity],
+  migrations: [
+    CustomerSummary1732420000100,
+    CustomerSummaryAccountManager1732420000200,
+    CustomerTimeline1732420000300,
+    Complaints1732420000400,
+  ],
+  projections: [customerSummaryProjection, customerTimelineProjection, complaintsProjection],
 };
 
 @Module({
   imports: [CqrsModule],
-  controllers: [...COMMAND_ROUTES.map((route) => commandController(route)), GetCustomerController],
-  providers: [CustomerCommandHandler, GetCustomerHandler],
+  controllers: [
+    ...COMMAND_ROUTES.map((route) => commandController(route)),
+    GetCustomerController,
+    GetCustomerTimelineController,
+    ListComplaintsController,
+  ],
+  providers: [CustomerCommandHandler, GetCustomerHandler, GetCustomerTimelineHandler, ListComplaintsHandler],
 })
 export class CustomersModule {}

@@ -5,3 +5,5 @@ export * from './domain/customer.decider';
 export * from './domain/customer.events';
 export * from './projections/customer-summary/customer-summary.entity';
 export * from './projections/customer-summary/customer-summary.projection';
+export * from './projections/customer-timeline/customer-timeline.entity';
+export * from './projections/customer-timeline/customer-timeline.projection';
