@@ -130,12 +130,15 @@ export async function importCommand(
 
   const context = await openCliContext(config);
   const abort = new AbortController();
-  const onSigint = (): void => {
+  // Ctrl-C or SIGTERM: no further command starts, those under way finish and the storage closes
+  // cleanly (the embedded database must not be cut off mid-write); a second signal quits at once.
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (abort.signal.aborted) process.exit(EXIT.interrupted);
-    process.stderr.write('\ninterrupted: finishing the commands under way (Ctrl-C again to quit at once)\n');
+    process.stderr.write(`\n${signal}: finishing the commands under way (again to quit at once)\n`);
     abort.abort();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const progress = new ProgressDisplay(options.progress);
   let report: ImportReport;
   try {
@@ -150,7 +153,8 @@ export async function importCommand(
   } finally {
     progress.stop();
     await context.close();
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   const summary = summarise(report, file, storage);
   process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));

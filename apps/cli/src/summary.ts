@@ -10,7 +10,7 @@ export const EXIT = {
   usage: 2,
   /** The import could not run or stopped early: storage unavailable or in use, a write failed. */
   failed: 3,
-  /** Interrupted (Ctrl-C). */
+  /** Interrupted (Ctrl-C or SIGTERM): the commands under way finished, no further one started. */
   interrupted: 130,
 } as const;
 
@@ -65,10 +65,11 @@ export function formatSummary(summary: ImportSummary): string {
       ? 'INTERRUPTED'
       : `FAILED: ${summary.stopped.message}`
     : 'done';
-  const rate = summary.elapsedMs > 0 ? ` (${n(Math.round((summary.rows * 1000) / summary.elapsedMs))} rows/s)` : '';
+  const rate = summary.elapsedMs > 0 ? ` (${n(Math.round((summary.rowsDone * 1000) / summary.elapsedMs))} rows/s)` : '';
   const lines = [
     `import ${summary.format} ${summary.file} into ${summary.storage.mode} (${summary.storage.location}): ${outcome} in ${duration(summary.elapsedMs)}${rate}`,
-    `  rows read         ${n(summary.rows)}`,
+    `  rows read         ${n(summary.rows)}` +
+      (summary.rowsDone < summary.rows ? ` (${n(summary.rowsDone)} done before the import stopped)` : ''),
     `  customers         ${n(summary.customers)}: ${n(summary.customersRegistered)} registered now, ${n(summary.customersExisting)} already registered` +
       (summary.customersRefused > 0 ? `, ${n(summary.customersRefused)} refused` : ''),
     `  purchases         ${n(summary.purchases)}: ${n(summary.purchasesAppended)} appended, ${n(summary.purchasesAlreadyPresent)} already present` +

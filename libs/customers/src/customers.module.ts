@@ -7,6 +7,8 @@ import { CustomerSummary1732420000100 } from './migrations/1732420000100-custome
 import { CustomerSummaryAccountManager1732420000200 } from './migrations/1732420000200-customer-summary-account-manager';
 import { CustomerTimeline1732420000300 } from './migrations/1732420000300-customer-timeline';
 import { Complaints1732420000400 } from './migrations/1732420000400-complaints';
+import { CustomerSummaryFacts1732420000600 } from './migrations/1732420000600-customer-summary-facts';
+import { AnalyticsFacts1732420000500 } from './migrations/1732420000500-analytics-facts';
 import { CustomerSummaryEntity } from './projections/customer-summary/customer-summary.entity';
 import { customerSummaryProjection } from './projections/customer-summary/customer-summary.projection';
 import { CustomerTimelineEntity } from './projections/customer-timeline/customer-timeline.entity';
@@ -19,17 +21,44 @@ import { GetCustomerTimelineController } from './queries/get-customer-timeline/g
 import { GetCustomerTimelineHandler } from './queries/get-customer-timeline/get-customer-timeline.handler';
 import { ListComplaintsController } from './queries/list-complaints/list-complaints.controller';
 import { ListComplaintsHandler } from './queries/list-complaints/list-complaints.handler';
+import { GetCustomerLifecycleHistoryController } from './queries/get-customer-lifecycle-history/get-customer-lifecycle-history.controller';
+import { GetCustomerLifecycleHistoryHandler } from './queries/get-customer-lifecycle-history/get-customer-lifecycle-history.handler';
+import { crmRulesProvider } from './rules/rules.loader';
+import { AnalyticsCustomerAttributeEntity } from './projections/analytics-facts/analytics-customer-attribute.entity';
+import { analyticsCustomerAttributesProjection } from './projections/analytics-facts/analytics-customer-attributes.projection';
+import { AnalyticsOrderEntity } from './projections/analytics-facts/analytics-order.entity';
+import { analyticsOrdersProjection } from './projections/analytics-facts/analytics-orders.projection';
+import { AnalyticsSurveyEntity } from './projections/analytics-facts/analytics-survey.entity';
+import { analyticsSurveysProjection } from './projections/analytics-facts/analytics-surveys.projection';
+import { RevenueAnalyticsController } from './queries/revenue-analytics/revenue-analytics.controller';
+import { RevenueAnalyticsHandler } from './queries/revenue-analytics/revenue-analytics.handler';
 
 /** The customer context's read-model tables and migrations, for the platform's data source. */
 export const customersReadModel = {
-  entities: [CustomerSummaryEntity, CustomerTimelineEntity, ComplaintEntity],
+  entities: [
+    CustomerSummaryEntity,
+    CustomerTimelineEntity,
+    ComplaintEntity,
+    AnalyticsOrderEntity,
+    AnalyticsCustomerAttributeEntity,
+    AnalyticsSurveyEntity,
+  ],
   migrations: [
     CustomerSummary1732420000100,
     CustomerSummaryAccountManager1732420000200,
     CustomerTimeline1732420000300,
     Complaints1732420000400,
+    AnalyticsFacts1732420000500,
+    CustomerSummaryFacts1732420000600,
   ],
-  projections: [customerSummaryProjection, customerTimelineProjection, complaintsProjection],
+  projections: [
+    customerSummaryProjection,
+    customerTimelineProjection,
+    complaintsProjection,
+    analyticsOrdersProjection,
+    analyticsCustomerAttributesProjection,
+    analyticsSurveysProjection,
+  ],
 };
 
 @Module({
@@ -39,7 +68,18 @@ export const customersReadModel = {
     GetCustomerController,
     GetCustomerTimelineController,
     ListComplaintsController,
+    RevenueAnalyticsController,
+    GetCustomerLifecycleHistoryController,
   ],
-  providers: [CustomerCommandHandler, GetCustomerHandler, GetCustomerTimelineHandler, ListComplaintsHandler],
+  providers: [
+    CustomerCommandHandler,
+    GetCustomerHandler,
+    GetCustomerTimelineHandler,
+    ListComplaintsHandler,
+    RevenueAnalyticsHandler,
+    GetCustomerLifecycleHistoryHandler,
+    crmRulesProvider,
+  ],
+  exports: [crmRulesProvider],
 })
 export class CustomersModule {}

@@ -7,3 +7,6 @@ export * from './projections/customer-summary/customer-summary.entity';
 export * from './projections/customer-summary/customer-summary.projection';
 export * from './projections/customer-timeline/customer-timeline.entity';
 export * from './projections/customer-timeline/customer-timeline.projection';
+export * from './domain/lifecycle';
+export * from './domain/rules/crm-rules';
+export * from './rules/rules.loader';

@@ -103,6 +103,7 @@ describe('import runner', () => {
     });
     expect(report).toMatchObject({
       rows: 5,
+      rowsDone: 5,
       customers: 2,
       customersRegistered: 2,
       customersExisting: 0,
@@ -178,5 +179,6 @@ describe('import runner', () => {
     const report = await runImport(sourceOf(items), interrupting, { ...options, concurrency: 1, signal: abort.signal });
     expect(report.stopped).toMatchObject({ reason: 'interrupted' });
     expect(writeSide.sent).toEqual(['test-register:c1', 'test:c1/o1']);
+    expect(report).toMatchObject({ purchases: 1, purchasesAppended: 1, rowsDone: 1 });
   });
 });

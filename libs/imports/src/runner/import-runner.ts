@@ -37,6 +37,8 @@ export interface ImportReport {
   readonly correlationId: string;
   /** Data rows read (headers and blank lines are not rows). */
   readonly rows: number;
+  /** Rows done: imported, found already present, or refused (fewer than `rows` when the import stopped early). */
+  readonly rowsDone: number;
   /** Distinct customers of the purchases sent. */
   readonly customers: number;
   /** Customers registered by this run. */
@@ -45,7 +47,7 @@ export interface ImportReport {
   readonly customersExisting: number;
   /** Customers whose registration was refused (their purchases are refused too). */
   readonly customersRefused: number;
-  /** Purchases sent: valid purchases of the file. */
+  /** Purchases sent (valid purchases of the file): appended + already present + refused. */
   readonly purchases: number;
   readonly purchasesAppended: number;
   /** Purchases an earlier run (same command id) had already recorded: nothing appended. */
@@ -151,6 +153,7 @@ export async function runImport(
   }
 
   async function send(purchase: PlannedPurchase): Promise<void> {
+    counts.purchases += 1;
     let status = customers.get(purchase.customerId);
     if (!status) {
       status = await register(purchase);
@@ -196,7 +199,6 @@ export async function runImport(
         progress(1);
         continue;
       }
-      counts.purchases += 1;
       await pool.submit(item.customerId, () => send(item));
     }
     await pool.drain();
@@ -214,6 +216,7 @@ export async function runImport(
     format: source.format,
     correlationId: options.correlationId,
     rows: source.rowsRead(),
+    rowsDone,
     customers: customers.size,
     ...counts,
     rowsRefused: refusals.length,

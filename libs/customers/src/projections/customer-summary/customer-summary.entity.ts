@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
 import type { AcquisitionSource, CustomerKind } from '../../domain/customer.events';
 
 /** The 360° view of one customer (docs/read-models.md). */
@@ -22,8 +22,77 @@ export interface CustomerSummaryRow {
   lastEventRecordedAt: Date;
 }
 
+/**
+ * Purchase and satisfaction facts (docs/read-models.md). Times are business
+ * times. Amounts are minor units of `currency`, the currency of the first
+ * purchase recorded; purchases in other currencies count as purchases but
+ * stay out of every amount. The day arrays are the fold's state: they let a
+ * late (backdated) purchase update first, last and gaps, and let the
+ * lifecycle be evaluated as of any instant.
+ */
+export interface CustomerFactsRow {
+  firstPurchaseAt: Date | null;
+  lastPurchaseAt: Date | null;
+  /** Every purchase, whatever its currency. */
+  purchaseCount: number;
+  distinctPurchaseDays: number;
+  /** ISO 4217 code of the amounts; null before the first purchase. */
+  currency: string | null;
+  /** Purchases in another currency than `currency` (kept out of the amounts). */
+  otherCurrencyPurchases: number;
+  grossSpendMinor: number;
+  refundsMinor: number;
+  /** Gross spend minus refunds. */
+  netSpendMinor: number;
+  /** Net spend / purchases in `currency`, rounded to a minor unit; null without such purchases. */
+  averageOrderValueMinor: number | null;
+  /** Mean days between consecutive distinct purchase days; null with fewer than two. */
+  meanPurchaseGapDays: number | null;
+  /** Distinct UTC purchase days as days since 1970-01-01, ascending. */
+  purchaseDays: number[];
+  /** Purchases on each of `purchaseDays` (same order). */
+  purchaseDayCounts: number[];
+  /** UTC days with net spend in `currency` (purchases on their day, refunds on theirs), ascending. */
+  spendDays: number[];
+  /** Net spend of each of `spendDays` (same order). */
+  spendDayNetMinor: number[];
+  csatCount: number;
+  csatSum: number;
+  /** Mean CSAT (1–5), two decimals; null without answers. */
+  csatAverage: number | null;
+  /** CSAT answers per score: index 0 holds the count of 1s, index 4 the count of 5s. */
+  csatScoreCounts: number[];
+  /** The NPS answer (0–10) with the latest business time. */
+  lastNps: number | null;
+  lastNpsAt: Date | null;
+  complaintsTotal: number;
+  /** Complaints filed or reopened and not closed since. */
+  complaintsOpen: number;
+  openComplaintIds: string[];
+  resolutionSatisfactionCount: number;
+  resolutionSatisfactionSum: number;
+  /** Mean satisfaction (1–5) reported at complaint follow-ups, two decimals; null without follow-ups. */
+  resolutionSatisfactionAverage: number | null;
+  /** The latest termination (kept after a reactivation; `status` says whether it still holds). */
+  terminatedAt: Date | null;
+  /** The latest reactivation. */
+  reactivatedAt: Date | null;
+}
+
+export type CustomerSummaryWithFacts = CustomerSummaryRow & CustomerFactsRow;
+
+/** bigint columns come back from the driver as text; amounts stay below 2^53. */
+const BIGINT: ValueTransformer = {
+  to: (value: number | null) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};
+const BIGINT_ARRAY: ValueTransformer = {
+  to: (value: number[]) => value,
+  from: (value: Array<string | number> | null) => (value ?? []).map(Number),
+};
+
 @Entity({ name: 'customer_summary' })
-export class CustomerSummaryEntity implements CustomerSummaryRow {
+export class CustomerSummaryEntity implements CustomerSummaryWithFacts {
   @PrimaryColumn({ name: 'customer_id', type: 'text' })
   customerId!: string;
 
@@ -62,4 +131,91 @@ export class CustomerSummaryEntity implements CustomerSummaryRow {
 
   @Column({ name: 'last_event_recorded_at', type: 'timestamptz' })
   lastEventRecordedAt!: Date;
+
+  @Column({ name: 'first_purchase_at', type: 'timestamptz', nullable: true })
+  firstPurchaseAt!: Date | null;
+
+  @Column({ name: 'last_purchase_at', type: 'timestamptz', nullable: true })
+  lastPurchaseAt!: Date | null;
+
+  @Column({ name: 'purchase_count', type: 'integer' })
+  purchaseCount!: number;
+
+  @Column({ name: 'distinct_purchase_days', type: 'integer' })
+  distinctPurchaseDays!: number;
+
+  @Column({ type: 'text', nullable: true })
+  currency!: string | null;
+
+  @Column({ name: 'other_currency_purchases', type: 'integer' })
+  otherCurrencyPurchases!: number;
+
+  @Column({ name: 'gross_spend_minor', type: 'bigint', transformer: BIGINT })
+  grossSpendMinor!: number;
+
+  @Column({ name: 'refunds_minor', type: 'bigint', transformer: BIGINT })
+  refundsMinor!: number;
+
+  @Column({ name: 'net_spend_minor', type: 'bigint', transformer: BIGINT })
+  netSpendMinor!: number;
+
+  @Column({ name: 'average_order_value_minor', type: 'bigint', nullable: true, transformer: BIGINT })
+  averageOrderValueMinor!: number | null;
+
+  @Column({ name: 'mean_purchase_gap_days', type: 'double precision', nullable: true })
+  meanPurchaseGapDays!: number | null;
+
+  @Column({ name: 'purchase_days', type: 'integer', array: true })
+  purchaseDays!: number[];
+
+  @Column({ name: 'purchase_day_counts', type: 'integer', array: true })
+  purchaseDayCounts!: number[];
+
+  @Column({ name: 'spend_days', type: 'integer', array: true })
+  spendDays!: number[];
+
+  @Column({ name: 'spend_day_net_minor', type: 'bigint', array: true, transformer: BIGINT_ARRAY })
+  spendDayNetMinor!: number[];
+
+  @Column({ name: 'csat_count', type: 'integer' })
+  csatCount!: number;
+
+  @Column({ name: 'csat_sum', type: 'integer' })
+  csatSum!: number;
+
+  @Column({ name: 'csat_average', type: 'double precision', nullable: true })
+  csatAverage!: number | null;
+
+  @Column({ name: 'csat_score_counts', type: 'integer', array: true })
+  csatScoreCounts!: number[];
+
+  @Column({ name: 'last_nps', type: 'smallint', nullable: true })
+  lastNps!: number | null;
+
+  @Column({ name: 'last_nps_at', type: 'timestamptz', nullable: true })
+  lastNpsAt!: Date | null;
+
+  @Column({ name: 'complaints_total', type: 'integer' })
+  complaintsTotal!: number;
+
+  @Column({ name: 'complaints_open', type: 'integer' })
+  complaintsOpen!: number;
+
+  @Column({ name: 'open_complaint_ids', type: 'text', array: true })
+  openComplaintIds!: string[];
+
+  @Column({ name: 'resolution_satisfaction_count', type: 'integer' })
+  resolutionSatisfactionCount!: number;
+
+  @Column({ name: 'resolution_satisfaction_sum', type: 'integer' })
+  resolutionSatisfactionSum!: number;
+
+  @Column({ name: 'resolution_satisfaction_average', type: 'double precision', nullable: true })
+  resolutionSatisfactionAverage!: number | null;
+
+  @Column({ name: 'terminated_at', type: 'timestamptz', nullable: true })
+  terminatedAt!: Date | null;
+
+  @Column({ name: 'reactivated_at', type: 'timestamptz', nullable: true })
+  reactivatedAt!: Date | null;
 }

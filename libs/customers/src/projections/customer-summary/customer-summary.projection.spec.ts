@@ -1,7 +1,7 @@
 import type { StoredEvent } from '@crm/event-store';
-import { customerSummaryProjection, evolveCustomerSummary } from './customer-summary.projection';
+import { customerSummaryProjection, emptyCustomerFacts, evolveCustomerSummary } from './customer-summary.projection';
 import { EMPTY_PROFILE } from '../../domain/customer.events';
-import type { CustomerSummaryRow } from './customer-summary.entity';
+import type { CustomerSummaryWithFacts } from './customer-summary.entity';
 
 const RECORDED = new Date('2026-03-02T10:00:00.000Z');
 
@@ -33,12 +33,12 @@ const registered = stored(
   2,
 );
 
-function fold(events: StoredEvent[]): CustomerSummaryRow | null {
-  return events.reduce<CustomerSummaryRow | null>((row, event) => evolveCustomerSummary(row, event), null);
+function fold(events: StoredEvent[]): CustomerSummaryWithFacts | null {
+  return events.reduce<CustomerSummaryWithFacts | null>((row, event) => evolveCustomerSummary(row, event), null);
 }
 
 describe('customer_summary projection', () => {
-  it('given no row, when CustomerRegistered arrives, then the row holds the profile and the stream position', () => {
+  it('given no row, when CustomerRegistered arrives, then the row holds the profile, the stream position and empty facts', () => {
     expect(fold([registered])).toEqual({
       customerId: 'c-1',
       kind: 'organisation',
@@ -53,7 +53,39 @@ describe('customer_summary projection', () => {
       revision: 0,
       lastCheckpoint: '100:1',
       lastEventRecordedAt: RECORDED,
+      firstPurchaseAt: null,
+      lastPurchaseAt: null,
+      purchaseCount: 0,
+      distinctPurchaseDays: 0,
+      currency: null,
+      otherCurrencyPurchases: 0,
+      grossSpendMinor: 0,
+      refundsMinor: 0,
+      netSpendMinor: 0,
+      averageOrderValueMinor: null,
+      meanPurchaseGapDays: null,
+      purchaseDays: [],
+      purchaseDayCounts: [],
+      spendDays: [],
+      spendDayNetMinor: [],
+      csatCount: 0,
+      csatSum: 0,
+      csatAverage: null,
+      csatScoreCounts: [0, 0, 0, 0, 0],
+      lastNps: null,
+      lastNpsAt: null,
+      complaintsTotal: 0,
+      complaintsOpen: 0,
+      openComplaintIds: [],
+      resolutionSatisfactionCount: 0,
+      resolutionSatisfactionSum: 0,
+      resolutionSatisfactionAverage: null,
+      terminatedAt: null,
+      reactivatedAt: null,
     });
+    expect(emptyCustomerFacts()).toEqual(
+      expect.objectContaining({ purchaseCount: 0, csatScoreCounts: [0, 0, 0, 0, 0] }),
+    );
   });
 
   it('given a stored v1 registration, when folded, then it is read through the upcaster', () => {
@@ -105,6 +137,7 @@ describe('customer_summary projection', () => {
       region: 'South',
       accountManagerId: 'am-7',
       status: 'terminated',
+      terminatedAt: new Date('2026-05-01T00:00:00.000Z'),
       revision: 3,
       lastCheckpoint: '100:4',
     });
@@ -116,7 +149,12 @@ describe('customer_summary projection', () => {
         4,
       ),
     );
-    expect(reactivated).toMatchObject({ status: 'active', revision: 4 });
+    expect(reactivated).toMatchObject({
+      status: 'active',
+      terminatedAt: new Date('2026-05-01T00:00:00.000Z'),
+      reactivatedAt: new Date('2026-06-01T00:00:00.000Z'),
+      revision: 4,
+    });
   });
 
   it('keys rows by the customer id in the stream name and ignores other streams', () => {

@@ -2,13 +2,190 @@ import type { StoredEvent } from '@crm/event-store';
 import { assertNever } from '@crm/platform/domain';
 import type { RowProjection } from '@crm/projections';
 import { toCustomerEvent } from '../../customer.aggregate';
-import { CUSTOMER_STREAM_PREFIX } from '../../domain/customer.events';
-import { CustomerSummaryEntity, type CustomerSummaryRow } from './customer-summary.entity';
+import {
+  CUSTOMER_STREAM_PREFIX,
+  type CustomerEvent,
+  type PurchaseRecorded,
+  type PurchaseRefunded,
+  type SurveyRecorded,
+} from '../../domain/customer.events';
+import { epochDay } from '../../domain/lifecycle';
+import {
+  CustomerSummaryEntity,
+  type CustomerFactsRow,
+  type CustomerSummaryWithFacts as Row,
+} from './customer-summary.entity';
 
 const PROFILE_COLUMNS = ['name', 'email', 'phone', 'region'] as const;
 
-/** Pure fold of one customer's events into its summary row. */
-export function evolveCustomerSummary(row: CustomerSummaryRow | null, stored: StoredEvent): CustomerSummaryRow | null {
+/** The facts of a customer nothing has happened to yet. */
+export function emptyCustomerFacts(): CustomerFactsRow {
+  return {
+    firstPurchaseAt: null,
+    lastPurchaseAt: null,
+    purchaseCount: 0,
+    distinctPurchaseDays: 0,
+    currency: null,
+    otherCurrencyPurchases: 0,
+    grossSpendMinor: 0,
+    refundsMinor: 0,
+    netSpendMinor: 0,
+    averageOrderValueMinor: null,
+    meanPurchaseGapDays: null,
+    purchaseDays: [],
+    purchaseDayCounts: [],
+    spendDays: [],
+    spendDayNetMinor: [],
+    csatCount: 0,
+    csatSum: 0,
+    csatAverage: null,
+    csatScoreCounts: [0, 0, 0, 0, 0],
+    lastNps: null,
+    lastNpsAt: null,
+    complaintsTotal: 0,
+    complaintsOpen: 0,
+    openComplaintIds: [],
+    resolutionSatisfactionCount: 0,
+    resolutionSatisfactionSum: 0,
+    resolutionSatisfactionAverage: null,
+    terminatedAt: null,
+    reactivatedAt: null,
+  };
+}
+
+function businessTime(event: CustomerEvent, stored: StoredEvent): Date {
+  const time = new Date(event.data.occurredAt);
+  if (Number.isNaN(time.getTime())) {
+    throw new Error(
+      `${stored.type} at ${stored.stream}@${stored.revision} carries no valid business time (occurredAt)`,
+    );
+  }
+  return time;
+}
+
+/** Adds `delta` to the value of `day` in a sorted day list and its values (new arrays; the inputs stay as they are). */
+function addOnDay(
+  days: readonly number[],
+  values: readonly number[],
+  day: number,
+  delta: number,
+): { days: number[]; values: number[] } {
+  const nextDays = [...days];
+  const nextValues = [...values];
+  let index = 0;
+  while (index < nextDays.length && nextDays[index]! < day) index++;
+  if (nextDays[index] === day) nextValues[index] = nextValues[index]! + delta;
+  else {
+    nextDays.splice(index, 0, day);
+    nextValues.splice(index, 0, delta);
+  }
+  return { days: nextDays, values: nextValues };
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+/** Net spend and the average order value, from the amounts in the customer's currency. */
+function amounts(
+  row: Row,
+  grossSpendMinor: number,
+  refundsMinor: number,
+  purchaseCount: number,
+  otherCurrency: number,
+) {
+  const netSpendMinor = grossSpendMinor - refundsMinor;
+  const inCurrency = purchaseCount - otherCurrency;
+  return {
+    grossSpendMinor,
+    refundsMinor,
+    netSpendMinor,
+    averageOrderValueMinor: inCurrency > 0 ? Math.round(netSpendMinor / inCurrency) : row.averageOrderValueMinor,
+  };
+}
+
+function withPurchase(row: Row, event: PurchaseRecorded, at: Date): CustomerFactsRow {
+  const day = epochDay(at.getTime());
+  const purchases = addOnDay(row.purchaseDays, row.purchaseDayCounts, day, 1);
+  const currency = row.currency ?? event.data.currency;
+  const inCurrency = event.data.currency === currency;
+  const spend = inCurrency
+    ? addOnDay(row.spendDays, row.spendDayNetMinor, day, event.data.totalMinor)
+    : { days: row.spendDays, values: row.spendDayNetMinor };
+  const purchaseCount = row.purchaseCount + 1;
+  const otherCurrencyPurchases = row.otherCurrencyPurchases + (inCurrency ? 0 : 1);
+  const distinct = purchases.days.length;
+  return {
+    ...row,
+    firstPurchaseAt: row.firstPurchaseAt && row.firstPurchaseAt <= at ? row.firstPurchaseAt : at,
+    lastPurchaseAt: row.lastPurchaseAt && row.lastPurchaseAt >= at ? row.lastPurchaseAt : at,
+    purchaseCount,
+    distinctPurchaseDays: distinct,
+    currency,
+    otherCurrencyPurchases,
+    ...amounts(
+      row,
+      row.grossSpendMinor + (inCurrency ? event.data.totalMinor : 0),
+      row.refundsMinor,
+      purchaseCount,
+      otherCurrencyPurchases,
+    ),
+    meanPurchaseGapDays: distinct >= 2 ? (purchases.days[distinct - 1]! - purchases.days[0]!) / (distinct - 1) : null,
+    purchaseDays: purchases.days,
+    purchaseDayCounts: purchases.values,
+    spendDays: spend.days,
+    spendDayNetMinor: spend.values,
+  };
+}
+
+function withRefund(row: Row, event: PurchaseRefunded, at: Date): CustomerFactsRow {
+  if (event.data.currency !== row.currency) return row;
+  const spend = addOnDay(row.spendDays, row.spendDayNetMinor, epochDay(at.getTime()), -event.data.amountMinor);
+  return {
+    ...row,
+    ...amounts(
+      row,
+      row.grossSpendMinor,
+      row.refundsMinor + event.data.amountMinor,
+      row.purchaseCount,
+      row.otherCurrencyPurchases,
+    ),
+    spendDays: spend.days,
+    spendDayNetMinor: spend.values,
+  };
+}
+
+function withSurvey(row: Row, event: SurveyRecorded, at: Date): CustomerFactsRow {
+  const { csat, nps } = event.data;
+  const next: CustomerFactsRow = { ...row };
+  if (csat !== null) {
+    next.csatCount = row.csatCount + 1;
+    next.csatSum = row.csatSum + csat;
+    next.csatAverage = round2(next.csatSum / next.csatCount);
+    next.csatScoreCounts = row.csatScoreCounts.map((n, index) => (index === csat - 1 ? n + 1 : n));
+  }
+  if (nps !== null && (row.lastNpsAt === null || at >= row.lastNpsAt)) {
+    next.lastNps = nps;
+    next.lastNpsAt = at;
+  }
+  return next;
+}
+
+function withOpenComplaint(
+  row: Row,
+  complaintId: string,
+  open: boolean,
+): Pick<CustomerFactsRow, 'openComplaintIds' | 'complaintsOpen'> {
+  const others = row.openComplaintIds.filter((id) => id !== complaintId);
+  const openComplaintIds = open ? [...others, complaintId] : others;
+  return { openComplaintIds, complaintsOpen: openComplaintIds.length };
+}
+
+/**
+ * Pure fold of one customer's events into its summary row: the profile, and
+ * the purchase and satisfaction facts (docs/read-models.md). Events may
+ * arrive in any business-time order: first, last and gaps come from the
+ * sorted day lists, never from the order of arrival.
+ */
+export function evolveCustomerSummary(row: Row | null, stored: StoredEvent): Row | null {
   const event = toCustomerEvent(stored);
   const position = {
     revision: stored.revision,
@@ -29,13 +206,14 @@ export function evolveCustomerSummary(row: CustomerSummaryRow | null, stored: St
       status: 'active',
       registeredAt: new Date(event.data.occurredAt),
       ...position,
+      ...emptyCustomerFacts(),
     };
   }
   // Every other event belongs to a registered customer; a missing row means the stream is malformed.
   if (!row) throw new Error(`${stored.type} at ${stored.stream}@${stored.revision} before CustomerRegistered`);
   switch (event.type) {
     case 'CustomerProfileUpdated': {
-      const next: CustomerSummaryRow = { ...row, ...position };
+      const next: Row = { ...row, ...position };
       for (const change of event.data.changes) {
         if ((PROFILE_COLUMNS as readonly string[]).includes(change.field)) {
           (next as unknown as Record<string, unknown>)[change.field] = change.to ?? null;
@@ -46,21 +224,42 @@ export function evolveCustomerSummary(row: CustomerSummaryRow | null, stored: St
     case 'AccountManagerAssigned':
       return { ...row, accountManagerId: event.data.accountManagerId, ...position };
     case 'RelationshipTerminated':
-      return { ...row, status: 'terminated', ...position };
+      return { ...row, status: 'terminated', terminatedAt: businessTime(event, stored), ...position };
     case 'CustomerReactivated':
-      return { ...row, status: 'active', ...position };
-    case 'ContactPreferencesSet':
+      return { ...row, status: 'active', reactivatedAt: businessTime(event, stored), ...position };
     case 'PurchaseRecorded':
+      return { ...row, ...withPurchase(row, event, businessTime(event, stored)), ...position };
     case 'PurchaseRefunded':
-    case 'ContactLogged':
+      return { ...row, ...withRefund(row, event, businessTime(event, stored)), ...position };
+    case 'SurveyRecorded':
+      return { ...row, ...withSurvey(row, event, businessTime(event, stored)), ...position };
     case 'ComplaintFiled':
+      return {
+        ...row,
+        complaintsTotal: row.complaintsTotal + 1,
+        ...withOpenComplaint(row, event.data.complaintId, true),
+        ...position,
+      };
+    case 'ComplaintReopened':
+      return { ...row, ...withOpenComplaint(row, event.data.complaintId, true), ...position };
+    case 'ComplaintClosed':
+      return { ...row, ...withOpenComplaint(row, event.data.complaintId, false), ...position };
+    case 'ComplaintFollowedUp': {
+      const count = row.resolutionSatisfactionCount + 1;
+      const sum = row.resolutionSatisfactionSum + event.data.satisfaction;
+      return {
+        ...row,
+        resolutionSatisfactionCount: count,
+        resolutionSatisfactionSum: sum,
+        resolutionSatisfactionAverage: round2(sum / count),
+        ...position,
+      };
+    }
+    case 'ContactPreferencesSet':
+    case 'ContactLogged':
     case 'ComplaintAssessed':
     case 'ComplaintResolutionProposed':
     case 'ComplaintResolved':
-    case 'ComplaintFollowedUp':
-    case 'ComplaintClosed':
-    case 'ComplaintReopened':
-    case 'SurveyRecorded':
     case 'FeedbackRecorded':
       return { ...row, ...position };
     default:
@@ -68,7 +267,7 @@ export function evolveCustomerSummary(row: CustomerSummaryRow | null, stored: St
   }
 }
 
-export const customerSummaryProjection: RowProjection<CustomerSummaryRow> = {
+export const customerSummaryProjection: RowProjection<Row> = {
   name: 'customer_summary',
   entity: CustomerSummaryEntity,
   keyProperty: 'customerId',

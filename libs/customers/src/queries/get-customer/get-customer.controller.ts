@@ -1,10 +1,22 @@
-import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
-import type { CustomerSummaryEntity } from '../../projections/customer-summary/customer-summary.entity';
+import type { CustomerView } from './customer-view';
 import { GetCustomerQuery } from './get-customer.query';
+import { CustomerAsOfRequest } from './get-customer.request';
+
+/** 400 for a customer id that cannot be one. */
+export function assertCustomerId(customerId: string): void {
+  if (!ID_PATTERN.test(customerId)) {
+    throw new BadRequestException({
+      code: 'VALIDATION_FAILED',
+      message: `customerId ${ID_RULE}`,
+      problems: [{ field: 'path:customerId', rule: 'matches', message: 'customerId has an invalid format' }],
+    });
+  }
+}
 
 @ApiTags('customers')
 @RequireRole('reader')
@@ -13,16 +25,17 @@ export class GetCustomerController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':customerId')
-  @ApiOkResponse({ description: "The customer's summary read model." })
+  @ApiOkResponse({
+    description:
+      "The customer's summary read model with its purchase and satisfaction facts, plus `satisfaction` (categories " +
+      'under the current rules) and `lifecycle: { stage, since, reason, evaluatedAt, rulesVersion }`, evaluated now ' +
+      'or as of `asOf`.',
+  })
+  @ApiBadRequestResponse({ description: 'A parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
-  get(@Param('customerId') customerId: string): Promise<CustomerSummaryEntity> {
-    if (!ID_PATTERN.test(customerId)) {
-      throw new BadRequestException({
-        code: 'VALIDATION_FAILED',
-        message: `customerId ${ID_RULE}`,
-        problems: [{ field: 'path:customerId', rule: 'matches', message: 'customerId has an invalid format' }],
-      });
-    }
-    return this.queries.execute<GetCustomerQuery, CustomerSummaryEntity>(new GetCustomerQuery(customerId));
+  get(@Param('customerId') customerId: string, @Query() request: CustomerAsOfRequest): Promise<CustomerView> {
+    assertCustomerId(customerId);
+    const asOf = request.asOf ? new Date(request.asOf) : new Date();
+    return this.queries.execute<GetCustomerQuery, CustomerView>(new GetCustomerQuery(customerId, asOf));
   }
 }

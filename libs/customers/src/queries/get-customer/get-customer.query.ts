@@ -1,3 +1,7 @@
 export class GetCustomerQuery {
-  constructor(readonly customerId: string) {}
+  /** `asOf`: the instant the lifecycle is evaluated for. */
+  constructor(
+    readonly customerId: string,
+    readonly asOf: Date,
+  ) {}
 }

@@ -1,0 +1,92 @@
+import { DEFAULT_COMPLAINT_SLA_RULES, type ComplaintSlaRules } from '../complaint-sla';
+
+/**
+ * The lifecycle thresholds (domain.md, "Lifecycle"). Days are whole UTC
+ * calendar days; see lifecycle.ts for how each rule is applied.
+ */
+export interface LifecycleRules {
+  /** new: exactly one purchase, made at most this many days ago. */
+  readonly newWithinDays: number;
+  /** mature: at least this many purchases … */
+  readonly matureMinPurchases: number;
+  /** … and at least this many days since the first purchase. */
+  readonly matureMinDaysSinceFirst: number;
+  /** declining: days since the last purchase exceed this multiple of the customer's own mean gap … */
+  readonly decliningGapMultiple: number;
+  /** … and never fewer days than this (the floor, also used while there is no gap yet). */
+  readonly decliningMinSilenceDays: number;
+  /** declining: the spend of the last window of this many days … */
+  readonly spendWindowDays: number;
+  /** … is below this share of the spend of the window before it. */
+  readonly spendDropRatio: number;
+  /** churned: more days than this since the last purchase … */
+  readonly churnedSilenceDays: number;
+  /** … or more than this multiple of the customer's own mean gap (never before the declining threshold). */
+  readonly churnedGapMultiple: number;
+}
+
+/** How survey scores are read (domain.md, "Satisfaction and complaints"). */
+export interface SatisfactionRules {
+  /** CSAT 1–5: a score at or above this is "satisfied". */
+  readonly csatSatisfiedMin: number;
+  /** NPS 0–10: at or above this, a promoter. */
+  readonly npsPromoterMin: number;
+  /** NPS 0–10: at or above this (and below the promoter minimum), a passive; below it, a detractor. */
+  readonly npsPassiveMin: number;
+}
+
+/**
+ * Every rule with a number in it, in one versioned object. Operators change
+ * them with a JSON file (CRM_RULES_FILE, docs/rules.md) that carries its own
+ * version; answers computed with rules report the version they used.
+ */
+export interface CrmRules {
+  readonly version: string;
+  readonly lifecycle: LifecycleRules;
+  readonly satisfaction: SatisfactionRules;
+  readonly complaintSla: ComplaintSlaRules;
+}
+
+export const CRM_RULES_VERSION = 'crm-rules-defaults-1';
+
+/** The product's defaults (docs/rules.md lists them). */
+export const DEFAULT_CRM_RULES: CrmRules = {
+  version: CRM_RULES_VERSION,
+  lifecycle: {
+    newWithinDays: 90,
+    matureMinPurchases: 5,
+    matureMinDaysSinceFirst: 365,
+    decliningGapMultiple: 2,
+    decliningMinSilenceDays: 60,
+    spendWindowDays: 180,
+    spendDropRatio: 0.5,
+    churnedSilenceDays: 365,
+    churnedGapMultiple: 4,
+  },
+  satisfaction: {
+    csatSatisfiedMin: 4,
+    npsPromoterMin: 9,
+    npsPassiveMin: 7,
+  },
+  complaintSla: DEFAULT_COMPLAINT_SLA_RULES,
+};
+
+export type NpsCategory = 'promoter' | 'passive' | 'detractor';
+
+export function npsCategory(score: number, rules: SatisfactionRules): NpsCategory {
+  if (score >= rules.npsPromoterMin) return 'promoter';
+  if (score >= rules.npsPassiveMin) return 'passive';
+  return 'detractor';
+}
+
+/**
+ * Share of CSAT answers (in percent, one decimal) at or above the satisfied
+ * minimum, from the count of answers per score (index 0 = score 1); null
+ * without answers.
+ */
+export function csatSatisfiedPercent(countsByScore: readonly number[], rules: SatisfactionRules): number | null {
+  const total = countsByScore.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  const satisfied = countsByScore.reduce((sum, n, index) => (index + 1 >= rules.csatSatisfiedMin ? sum + n : sum), 0);
+  return Math.round((satisfied / total) * 1000) / 10;
+}

@@ -1,0 +1,15 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+
+/** Query parameters of GET /customers/:customerId and GET /customers/:customerId/lifecycle-history. */
+export class CustomerAsOfRequest {
+  @ApiPropertyOptional({
+    description:
+      'Evaluate the lifecycle as of this instant (ISO 8601) instead of now, from the purchases with a business time up to it (to the day).',
+    format: 'date-time',
+    example: '2026-01-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  asOf?: string;
+}

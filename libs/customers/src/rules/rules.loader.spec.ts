@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@crm/platform';
+import { DEFAULT_COMPLAINT_SLA_RULES } from '../domain/complaint-sla';
+import { DEFAULT_CRM_RULES } from '../domain/rules/crm-rules';
+import { CRM_RULES_FILE, loadCrmRules, mergeCrmRules } from './rules.loader';
+
+describe('CRM rules configuration', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'crm-rules-'));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  function file(name: string, content: string): string {
+    const path = join(folder, name);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  it('given no CRM_RULES_FILE, then the defaults, which embed the complaint SLA rules', () => {
+    const rules = loadCrmRules({});
+    expect(rules).toBe(DEFAULT_CRM_RULES);
+    expect(rules.complaintSla).toBe(DEFAULT_COMPLAINT_SLA_RULES);
+    expect(rules.lifecycle).toEqual({
+      newWithinDays: 90,
+      matureMinPurchases: 5,
+      matureMinDaysSinceFirst: 365,
+      decliningGapMultiple: 2,
+      decliningMinSilenceDays: 60,
+      spendWindowDays: 180,
+      spendDropRatio: 0.5,
+      churnedSilenceDays: 365,
+      churnedGapMultiple: 4,
+    });
+    expect(rules.satisfaction).toEqual({ csatSatisfiedMin: 4, npsPromoterMin: 9, npsPassiveMin: 7 });
+  });
+
+  it('given a file with a version and some thresholds, then they are merged over the defaults', () => {
+    const path = file(
+      'ok.json',
+      JSON.stringify({ version: 'ops-2026-06', lifecycle: { newWithinDays: 60, spendDropRatio: 0.4 } }),
+    );
+    const rules = loadCrmRules({ [CRM_RULES_FILE]: path });
+    expect(rules.version).toBe('ops-2026-06');
+    expect(rules.lifecycle).toEqual({ ...DEFAULT_CRM_RULES.lifecycle, newWithinDays: 60, spendDropRatio: 0.4 });
+    expect(rules.satisfaction).toEqual(DEFAULT_CRM_RULES.satisfaction);
+    expect(rules.complaintSla).toEqual(DEFAULT_COMPLAINT_SLA_RULES);
+    expect(DEFAULT_CRM_RULES.lifecycle.newWithinDays).toBe(90);
+  });
+
+  const refusals: ReadonlyArray<readonly [string, unknown, RegExp]> = [
+    ['no version', { lifecycle: { newWithinDays: 60 } }, /CRM_RULES_FILE version: missing/],
+    ['an empty version', { version: ' ' }, /CRM_RULES_FILE version: must be a non-empty string/],
+    [
+      'an unknown key',
+      { version: 'v', lifecycle: { newWithin: 60 } },
+      /CRM_RULES_FILE lifecycle\.newWithin: unknown key/,
+    ],
+    ['an unknown section', { version: 'v', loyalty: {} }, /CRM_RULES_FILE loyalty: unknown key/],
+    [
+      'a wrong type',
+      { version: 'v', lifecycle: { churnedSilenceDays: '365' } },
+      /lifecycle\.churnedSilenceDays: must be a number/,
+    ],
+    [
+      'a negative number',
+      { version: 'v', satisfaction: { npsPassiveMin: -1 } },
+      /satisfaction\.npsPassiveMin: must be a number ≥ 0/,
+    ],
+    [
+      'a fraction of days',
+      { version: 'v', lifecycle: { newWithinDays: 90.5 } },
+      /lifecycle\.newWithinDays: must be a whole number/,
+    ],
+    ['a section that is not an object', { version: 'v', lifecycle: 5 }, /lifecycle: must be an object/],
+    [
+      'a ratio above 1',
+      { version: 'v', lifecycle: { spendDropRatio: 1.5 } },
+      /lifecycle\.spendDropRatio: must be between 0 and 1/,
+    ],
+    ['passive above promoter', { version: 'v', satisfaction: { npsPassiveMin: 10 } }, /npsPassiveMin: must not exceed/],
+    [
+      'a CSAT threshold out of the scale',
+      { version: 'v', satisfaction: { csatSatisfiedMin: 6 } },
+      /csatSatisfiedMin: must be a CSAT score/,
+    ],
+    ['complaint SLA targets', { version: 'v', complaintSla: { version: 'x' } }, /complaintSla: cannot be changed/],
+    ['an array', [], /must hold a JSON object/],
+  ];
+  it.each(refusals)('given a file with %s, then the start is refused naming the path', (_label, content, message) => {
+    expect(() => mergeCrmRules(content)).toThrow(ConfigError);
+    expect(() => mergeCrmRules(content)).toThrow(message);
+  });
+
+  it('given a file that is not JSON or cannot be read, then the start is refused naming the variable', () => {
+    expect(() => loadCrmRules({ [CRM_RULES_FILE]: file('bad.json', '{ version: ') })).toThrow(
+      /CRM_RULES_FILE .* is not valid JSON/,
+    );
+    expect(() => loadCrmRules({ [CRM_RULES_FILE]: join(folder, 'missing.json') })).toThrow(
+      /CRM_RULES_FILE cannot read .*ENOENT/,
+    );
+  });
+});

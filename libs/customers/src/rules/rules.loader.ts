@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { Logger, type Provider } from '@nestjs/common';
+import { ConfigError } from '@crm/platform';
+import { DEFAULT_CRM_RULES, type CrmRules } from '../domain/rules/crm-rules';
+
+/** The environment variable naming the operator's rules file. */
+export const CRM_RULES_FILE = 'CRM_RULES_FILE';
+
+/** Injection token of the rules in force (CrmRules). */
+export const CRM_RULES = Symbol('CRM_RULES');
+
+/** Keys whose values may be fractions; every other number is a whole number. */
+const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
+  'lifecycle.decliningGapMultiple',
+  'lifecycle.spendDropRatio',
+  'lifecycle.churnedGapMultiple',
+]);
+
+/** Sections the file may not change yet, with the reason. */
+const NOT_CONFIGURABLE: Readonly<Record<string, string>> = {
+  complaintSla:
+    'cannot be changed from the rules file yet: the complaints read model measures every complaint against the built-in SLA targets (docs/rules.md)',
+};
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** Merges `override` over `base` (same shape), refusing unknown keys and wrong types with the key's path. */
+function mergeSection(base: Record<string, unknown>, override: unknown, path: string): Record<string, unknown> {
+  if (!isObject(override))
+    throw new ConfigError(CRM_RULES_FILE, `${path}: must be an object, got ${describe(override)}`);
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const keyPath = path ? `${path}.${key}` : key;
+    if (!Object.prototype.hasOwnProperty.call(base, key)) {
+      throw new ConfigError(CRM_RULES_FILE, `${keyPath}: unknown key (known here: ${Object.keys(base).join(', ')})`);
+    }
+    const notConfigurable = NOT_CONFIGURABLE[keyPath];
+    if (notConfigurable) throw new ConfigError(CRM_RULES_FILE, `${keyPath}: ${notConfigurable}`);
+    const current = base[key];
+    if (isObject(current)) {
+      merged[key] = mergeSection(current, value, keyPath);
+    } else if (typeof current === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new ConfigError(CRM_RULES_FILE, `${keyPath}: must be a number ≥ 0, got ${describe(value)}`);
+      }
+      if (!FRACTIONAL_KEYS.has(keyPath) && !Number.isInteger(value)) {
+        throw new ConfigError(CRM_RULES_FILE, `${keyPath}: must be a whole number, got ${value}`);
+      }
+      merged[key] = value;
+    } else if (typeof current === 'string') {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new ConfigError(CRM_RULES_FILE, `${keyPath}: must be a non-empty string, got ${describe(value)}`);
+      }
+      merged[key] = value;
+    } else {
+      throw new ConfigError(CRM_RULES_FILE, `${keyPath}: cannot be set`);
+    }
+  }
+  return merged;
+}
+
+function check(condition: boolean, path: string, message: string): void {
+  if (!condition) throw new ConfigError(CRM_RULES_FILE, `${path}: ${message}`);
+}
+
+/** Rules that only make sense together. */
+function checkCoherent(rules: CrmRules): void {
+  const { lifecycle, satisfaction } = rules;
+  check(lifecycle.spendDropRatio <= 1, 'lifecycle.spendDropRatio', 'must be between 0 and 1');
+  check(lifecycle.spendWindowDays >= 1, 'lifecycle.spendWindowDays', 'must be at least 1');
+  check(lifecycle.matureMinPurchases >= 2, 'lifecycle.matureMinPurchases', 'must be at least 2');
+  check(
+    satisfaction.csatSatisfiedMin >= 1 && satisfaction.csatSatisfiedMin <= 5,
+    'satisfaction.csatSatisfiedMin',
+    'must be a CSAT score, 1 to 5',
+  );
+  check(satisfaction.npsPromoterMin <= 10, 'satisfaction.npsPromoterMin', 'must be an NPS score, 0 to 10');
+  check(
+    satisfaction.npsPassiveMin <= satisfaction.npsPromoterMin,
+    'satisfaction.npsPassiveMin',
+    'must not exceed satisfaction.npsPromoterMin',
+  );
+}
+
+/**
+ * The rules an operator's file asks for: the file's values merged over the
+ * defaults. The file is a JSON object shaped like DEFAULT_CRM_RULES, every
+ * key optional except `version`, which it must carry.
+ */
+export function mergeCrmRules(file: unknown, defaults: CrmRules = DEFAULT_CRM_RULES): CrmRules {
+  if (!isObject(file)) throw new ConfigError(CRM_RULES_FILE, `the file must hold a JSON object, got ${describe(file)}`);
+  if (!('version' in file)) {
+    throw new ConfigError(CRM_RULES_FILE, 'version: missing; the file must carry its own version');
+  }
+  const merged = mergeSection(defaults as unknown as Record<string, unknown>, file, '') as unknown as CrmRules;
+  checkCoherent(merged);
+  return merged;
+}
+
+/**
+ * The rules in force: the defaults, or CRM_RULES_FILE merged over them.
+ * Errors name the variable and the path of the bad key.
+ */
+export function loadCrmRules(env: Readonly<Record<string, string | undefined>> = process.env): CrmRules {
+  const path = env[CRM_RULES_FILE]?.trim();
+  if (!path) return DEFAULT_CRM_RULES;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(CRM_RULES_FILE, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch (error) {
+    throw new ConfigError(CRM_RULES_FILE, `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return mergeCrmRules(parsed);
+}
+
+/** The rules in force, checked when the application starts. */
+export const crmRulesProvider: Provider = {
+  provide: CRM_RULES,
+  useFactory: (): CrmRules => {
+    const rules = loadCrmRules();
+    const source = process.env[CRM_RULES_FILE]?.trim();
+    new Logger('Rules').log(`rules version ${rules.version}${source ? ` (from ${source})` : ' (defaults)'}`);
+    return rules;
+  },
+};

@@ -1,0 +1,148 @@
+import { postgresServerUnavailable } from '../support/databases';
+import { expectEventually } from '../support/eventually';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const unavailable = postgresServerUnavailable();
+const describeOnServer = unavailable ? describe.skip : describe;
+if (unavailable) {
+  describe('customer facts and lifecycle on PostgreSQL server', () => {
+    it.skip(`skipped: ${unavailable}`, () => undefined);
+  });
+}
+
+const line = (unitPriceMinor: number) => [{ sku: 'SKU-1', category: 'books', quantity: 1, unitPriceMinor }];
+
+describeOnServer('customer facts and lifecycle on PostgreSQL server', () => {
+  let t: TestApp;
+
+  const customer = (query = '') => t.as('reader').get(`/customers/lc-1${query}`);
+
+  beforeAll(async () => {
+    t = await startTestApp('postgres');
+    const writer = t.as('writer');
+    await writer
+      .post('/customers')
+      .send({ customerId: 'lc-1', kind: 'individual', name: 'Lifecycle One', occurredAt: '2025-01-01T09:00:00.000Z' })
+      .expect(201);
+    const purchase = (orderId: string, occurredAt: string, unitPriceMinor: number, currency = 'EUR') =>
+      writer
+        .post('/customers/lc-1/purchases')
+        .send({ orderId, currency, channel: 'web', lines: line(unitPriceMinor), occurredAt })
+        .expect(201);
+    await purchase('o-2', '2025-03-01T10:00:00.000Z', 2000);
+    await purchase('o-3', '2025-05-01T10:00:00.000Z', 3000);
+    // Backdated: recorded after the others, happened before them.
+    await purchase('o-1', '2025-01-15T10:00:00.000Z', 1000);
+    await writer
+      .post('/customers/lc-1/purchases/o-3/refunds')
+      .send({ refundId: 'r-1', amountMinor: 500, occurredAt: '2025-05-10T10:00:00.000Z' })
+      .expect(201);
+    await purchase('o-4', '2025-05-20T10:00:00.000Z', 9999, 'USD');
+    await writer
+      .post('/customers/lc-1/surveys')
+      .send({ surveyId: 'sv-1', method: 'online', csat: 4, nps: 6, occurredAt: '2025-05-21T10:00:00.000Z' })
+      .expect(201);
+    await expectEventually(async () => {
+      const response = await customer().expect(200);
+      expect(response.body.revision).toBe(6);
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers the purchase facts with the backdated purchase in place, refunds deducted and other currencies kept out', async () => {
+    const { body } = await customer().expect(200);
+    expect(body).toMatchObject({
+      customerId: 'lc-1',
+      firstPurchaseAt: '2025-01-15T10:00:00.000Z',
+      lastPurchaseAt: '2025-05-20T10:00:00.000Z',
+      purchaseCount: 4,
+      distinctPurchaseDays: 4,
+      currency: 'EUR',
+      otherCurrencyPurchases: 1,
+      grossSpendMinor: 6000,
+      refundsMinor: 500,
+      netSpendMinor: 5500,
+      averageOrderValueMinor: 1833,
+      // 2025-01-15 → 2025-05-20 is 125 days over 3 gaps
+      meanPurchaseGapDays: 125 / 3,
+      purchaseDays: [20103, 20148, 20209, 20228],
+      purchaseDayCounts: [1, 1, 1, 1],
+      spendDays: [20103, 20148, 20209, 20218],
+      spendDayNetMinor: [1000, 2000, 3000, -500],
+      csatCount: 1,
+      csatAverage: 4,
+      lastNps: 6,
+      satisfaction: { csatSatisfiedPercent: 100, lastNpsCategory: 'detractor', rulesVersion: 'crm-rules-defaults-1' },
+    });
+  });
+
+  // Purchase days 2025-01-15, 03-01, 05-01 and 05-20: mean gap 41.7 days, so the customer declines after
+  // 83.3 silent days (from 2025-08-12) and churns after 166.7 (4 × gap, from 2025-11-03).
+  it('evaluates the lifecycle now: silent for more than a year, churned since silence passed 4 × the mean gap', async () => {
+    const before = Date.now();
+    const { body } = await customer().expect(200);
+    expect(body.lifecycle).toMatchObject({
+      stage: 'churned',
+      since: '2025-11-03T00:00:00.000Z',
+      rulesVersion: 'crm-rules-defaults-1',
+    });
+    expect(body.lifecycle.reason).toMatch(/silent \d+ days \(> 365 days\)/);
+    expect(Date.parse(body.lifecycle.evaluatedAt)).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('evaluates the lifecycle as of an instant, from the purchases made up to it', async () => {
+    const asOf = async (instant: string) => (await customer(`?asOf=${instant}`).expect(200)).body.lifecycle;
+    expect(await asOf('2025-01-10T00:00:00.000Z')).toMatchObject({
+      stage: 'prospect',
+      since: '2025-01-01T09:00:00.000Z',
+    });
+    expect(await asOf('2025-02-01T00:00:00.000Z')).toMatchObject({
+      stage: 'new',
+      since: '2025-01-15T00:00:00.000Z',
+      evaluatedAt: '2025-02-01T00:00:00.000Z',
+    });
+    expect(await asOf('2025-04-20T00:00:00.000Z')).toMatchObject({
+      stage: 'growth',
+      since: '2025-03-01T00:00:00.000Z',
+    });
+    // One purchase on 2025-01-15 only would have made the customer decline after 90 days: the backdated one counts.
+    expect(await asOf('2025-05-25T12:00:00.000Z')).toMatchObject({ stage: 'growth' });
+  });
+
+  it('answers the lifecycle history computed from the facts', async () => {
+    const { body } = await t
+      .as('reader')
+      .get('/customers/lc-1/lifecycle-history?asOf=2026-06-01T00:00:00.000Z')
+      .expect(200);
+    expect(body).toMatchObject({
+      customerId: 'lc-1',
+      asOf: '2026-06-01T00:00:00.000Z',
+      rulesVersion: 'crm-rules-defaults-1',
+    });
+    expect(
+      body.items.map((item: { stage: string; enteredAt: string; leftAt: string | null }) => [
+        item.stage,
+        item.enteredAt,
+        item.leftAt,
+      ]),
+    ).toEqual([
+      ['prospect', '2025-01-01T09:00:00.000Z', '2025-01-15T00:00:00.000Z'],
+      ['new', '2025-01-15T00:00:00.000Z', '2025-03-01T00:00:00.000Z'],
+      ['growth', '2025-03-01T00:00:00.000Z', '2025-08-12T00:00:00.000Z'],
+      ['declining', '2025-08-12T00:00:00.000Z', '2025-11-03T00:00:00.000Z'],
+      ['churned', '2025-11-03T00:00:00.000Z', null],
+    ]);
+  });
+
+  it('refuses an asOf that is not an ISO 8601 instant, naming it', async () => {
+    const { body } = await customer('?asOf=yesterday').expect(400);
+    expect(body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(JSON.stringify(body.problems)).toMatch(/asOf/);
+    await t.as('reader').get('/customers/lc-1/lifecycle-history?asOf=nope').expect(400);
+    await t.as('writer').get('/customers/lc-1/lifecycle-history').expect(403);
+    await t.as('reader').get('/customers/nobody/lifecycle-history').expect(404);
+  });
+});
