@@ -72,6 +72,19 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: (schema: s
       $fn$;
     `,
   },
+  {
+    version: 3,
+    name: 'es_append plans each call for its own arguments',
+    // PL/pgSQL caches a generic plan per connection. One made while the table
+    // was small scans it sequentially for the rest of the connection's life,
+    // so appends grew slower with every event stored. Planning each call for
+    // its arguments keeps the idempotency check and the revision lookup on
+    // their indexes.
+    sql: (s) => `
+      ALTER FUNCTION ${s}.es_append(text, text, bigint, uuid[], text[], jsonb[], jsonb[], boolean)
+        SET plan_cache_mode = force_custom_plan;
+    `,
+  },
 ];
 
 /** Brings the schema up to date. Safe to call from several processes at once. */
