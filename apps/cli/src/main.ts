@@ -9,6 +9,7 @@ import {
   UsageError,
   type ImportCommandOptions,
 } from './import.command';
+import { listCommand, projectionNames, rebuildCommand } from './projections.command';
 import { EXIT } from './summary';
 
 function concurrency(value: string): number {
@@ -79,6 +80,27 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   ).action(async (file: string, options: ImportCommandOptions) => {
     setExitCode(await importCommand('purchases', file, options, config()));
   });
+
+  const projections = program.command('projections').description('inspect and rebuild the read models (projections)');
+
+  projections
+    .command('list')
+    .description('each projection with its checkpoint and the events it has applied')
+    .option('--json', 'print the list as one JSON array', false)
+    .action(async (options: { json: boolean }) => {
+      setExitCode(await listCommand(options.json, config()));
+    });
+
+  projections
+    .command('rebuild')
+    .description(
+      'empty a projection (or all) and fold it again from the first event up to the store head; ' +
+        `stop the projector first. Projections: ${projectionNames().join(', ')}`,
+    )
+    .argument('[name]', 'the projection to rebuild (default: all)')
+    .action(async (name: string | undefined) => {
+      setExitCode(await rebuildCommand(name, config()));
+    });
 
   return program;
 }

@@ -1,0 +1,87 @@
+import type { EventStore } from '@crm/event-store';
+import { readModels } from '@crm/catalog';
+import { DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
+import { ProjectionCheckpointEntity, rebuildProjection, type RebuildResult } from '@crm/projections';
+import type { DataSource, ObjectLiteral } from 'typeorm';
+import type { RowProjection } from '@crm/projections';
+import { describeStorage, openCliContext, UsageError } from './import.command';
+import { EXIT } from './summary';
+
+/** The projections the product runs, in catalog order. */
+export function projectionNames(): string[] {
+  return readModels.projections.map((p) => p.name);
+}
+
+/** The projections a command names (all of them without a name); an unknown name is a usage error. */
+export function selectProjections(name: string | undefined): RowProjection<ObjectLiteral>[] {
+  const all = readModels.projections as readonly RowProjection<ObjectLiteral>[];
+  if (name === undefined) return [...all];
+  const found = all.find((p) => p.name === name);
+  if (!found)
+    throw new UsageError(`unknown projection ${JSON.stringify(name)}; projections: ${projectionNames().join(', ')}`);
+  return [found];
+}
+
+/**
+ * `crm projections rebuild [name]`: empties each chosen projection's table and
+ * checkpoint, folds the events from position 0 up to the store's head at the
+ * start, and prints how many events were applied and how long it took.
+ */
+export async function rebuildCommand(name: string | undefined, config: CrmConfig): Promise<number> {
+  const projections = selectProjections(name);
+  const storage = describeStorage(config);
+  process.stderr.write(
+    `rebuilding ${projections.map((p) => p.name).join(', ')} on ${storage.mode} (${storage.location})\n`,
+  );
+  const context = await openCliContext(config);
+  try {
+    const store = context.get<EventStore>(EVENT_STORE);
+    const dataSource = context.get<DataSource>(DATA_SOURCE);
+    const results: RebuildResult[] = [];
+    for (const projection of projections) {
+      const result = await rebuildProjection(store, dataSource, projection, { batchSize: config.projectorBatchSize });
+      results.push(result);
+      process.stdout.write(
+        `${result.name}: ${result.eventsApplied.toLocaleString('en-US')} events applied in ${result.seconds.toFixed(2)} s` +
+          ` (checkpoint ${result.checkpoint ?? 'none'})\n`,
+      );
+    }
+    const total = results.reduce((sum, r) => sum + r.eventsApplied, 0);
+    const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+    process.stdout.write(
+      `rebuilt ${results.length} projection(s): ${total.toLocaleString('en-US')} events applied in ${seconds.toFixed(2)} s\n`,
+    );
+    return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}
+
+/** `crm projections list`: each projection's name, checkpoint and events applied. */
+export async function listCommand(json: boolean, config: CrmConfig): Promise<number> {
+  const context = await openCliContext(config);
+  try {
+    const dataSource = context.get<DataSource>(DATA_SOURCE);
+    const rows = await dataSource.manager.find(ProjectionCheckpointEntity);
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    const list = projectionNames().map((name) => ({
+      name,
+      checkpoint: byName.get(name)?.checkpoint ?? null,
+      eventsApplied: Number(byName.get(name)?.eventsApplied ?? 0),
+    }));
+    if (json) {
+      process.stdout.write(`${JSON.stringify(list)}\n`);
+    } else {
+      const width = Math.max(...list.map((p) => p.name.length), 'projection'.length);
+      process.stdout.write(`${'projection'.padEnd(width)}  ${'checkpoint'.padEnd(24)}  events applied\n`);
+      for (const p of list) {
+        process.stdout.write(
+          `${p.name.padEnd(width)}  ${(p.checkpoint ?? '-').padEnd(24)}  ${p.eventsApplied.toLocaleString('en-US')}\n`,
+        );
+      }
+    }
+    return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}
