@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { postgresServerUnavailable } from '../support/databases';
 import { startTestApp, TEST_KEYS, type TestApp } from '../support/test-app';
+import { describeOnPostgresServer } from '../support/server-suites';
 
 /**
  * The bad-input corpus: every case is answered 4xx, names the offending field
@@ -507,15 +507,7 @@ const CASES: BadCase[] = [
   },
 ];
 
-const unavailable = postgresServerUnavailable();
-const describeOnServer = unavailable ? describe.skip : describe;
-if (unavailable) {
-  describe('bad-input corpus on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-}
-
-describeOnServer('bad-input corpus on PostgreSQL server', () => {
+describeOnPostgresServer('bad-input corpus on PostgreSQL server', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -1,15 +1,7 @@
 import request from 'supertest';
-import { postgresServerUnavailable } from '../support/databases';
 import { expectEventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-const unavailable = postgresServerUnavailable();
-const describeOnServer = unavailable ? describe.skip : describe;
-if (unavailable) {
-  describe('GET /complaints on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-}
+import { describeOnPostgresServer } from '../support/server-suites';
 
 const HOUR_MS = 3_600_000;
 
@@ -51,7 +43,7 @@ interface Page {
 /** Newest filing first. */
 const ALL = ['cmp-fresh', 'cmp-on-time', 'cmp-open-late', 'cmp-reopened', 'cmp-late-assess'];
 
-describeOnServer('GET /complaints on PostgreSQL server', () => {
+describeOnPostgresServer('GET /complaints on PostgreSQL server', () => {
   let t: TestApp;
   /** The business time the scenario is laid out from (filings are backdated from it). */
   const start = Date.now();

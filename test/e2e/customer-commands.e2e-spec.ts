@@ -1,14 +1,6 @@
 import request from 'supertest';
-import { postgresServerUnavailable } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-const unavailable = postgresServerUnavailable();
-const describeOnServer = unavailable ? describe.skip : describe;
-if (unavailable) {
-  describe('customer command API on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-}
+import { describeOnPostgresServer } from '../support/server-suites';
 
 const purchase = (orderId: string, overrides: Record<string, unknown> = {}) => ({
   orderId,
@@ -22,7 +14,7 @@ const purchase = (orderId: string, overrides: Record<string, unknown> = {}) => (
   ...overrides,
 });
 
-describeOnServer('customer command API on PostgreSQL server', () => {
+describeOnPostgresServer('customer command API on PostgreSQL server', () => {
   let t: TestApp;
 
   beforeAll(async () => {

@@ -1,18 +1,10 @@
-import { postgresServerUnavailable } from '../support/databases';
 import { expectEventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-const unavailable = postgresServerUnavailable();
-const describeOnServer = unavailable ? describe.skip : describe;
-if (unavailable) {
-  describe('customer facts and lifecycle on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-}
+import { describeOnPostgresServer } from '../support/server-suites';
 
 const line = (unitPriceMinor: number) => [{ sku: 'SKU-1', category: 'books', quantity: 1, unitPriceMinor }];
 
-describeOnServer('customer facts and lifecycle on PostgreSQL server', () => {
+describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', () => {
   let t: TestApp;
 
   const customer = (query = '') => t.as('reader').get(`/customers/lc-1${query}`);

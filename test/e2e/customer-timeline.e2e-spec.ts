@@ -1,15 +1,7 @@
 import request from 'supertest';
-import { postgresServerUnavailable } from '../support/databases';
 import { expectEventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-const unavailable = postgresServerUnavailable();
-const describeOnServer = unavailable ? describe.skip : describe;
-if (unavailable) {
-  describe('customer timeline on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-}
+import { describeOnPostgresServer } from '../support/server-suites';
 
 interface Item {
   eventId: string;
@@ -49,7 +41,7 @@ const EXPECTED: ReadonlyArray<readonly [number, string, string]> = [
   [6, 'FeedbackRecorded', '2026-01-15T10:00:00.000Z'],
 ];
 
-describeOnServer('customer timeline on PostgreSQL server', () => {
+describeOnPostgresServer('customer timeline on PostgreSQL server', () => {
   let t: TestApp;
 
   const timeline = (query = '', customerId = 'tl-1') =>

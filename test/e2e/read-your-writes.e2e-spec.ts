@@ -1,13 +1,12 @@
 import { postgresServerUnavailable } from '../support/databases';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { describeSkipped } from '../support/server-suites';
 
 /** GET /customers/:id?minCheckpoint=: read your own writes, or 503 PROJECTION_LAGGING. */
 const unavailable = postgresServerUnavailable();
 
 if (unavailable) {
-  describe('read your writes (PostgreSQL server)', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
+  describeSkipped('read your writes (PostgreSQL server)', unavailable);
 } else {
   describe('read your writes with the projector in the API (PostgreSQL server)', () => {
     let t: TestApp;

@@ -1,17 +1,9 @@
 import request from 'supertest';
 import { DATA_SOURCE } from '@crm/platform';
 import type { DataSource } from 'typeorm';
-import { postgresServerUnavailable } from '../support/databases';
 import { expectEventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
-
-const unavailable = postgresServerUnavailable();
-const describeOnServer = unavailable ? describe.skip : describe;
-if (unavailable) {
-  describe('GET /analytics/revenue on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-}
+import { describeOnPostgresServer } from '../support/server-suites';
 
 interface Line {
   sku: string;
@@ -73,7 +65,7 @@ const YEAR_2025 = 'from=2025-01-01&to=2026-01-01';
  *   o-3  cust-n 2025-03-05 web              books 4×250 = 1000              (am-2 by then)
  *   o-5  cust-s 2025-03-31T22:00-03:00 phone books 2×700 = 1400             (UTC 2025-04-01)
  */
-describeOnServer('GET /analytics/revenue on PostgreSQL server', () => {
+describeOnPostgresServer('GET /analytics/revenue on PostgreSQL server', () => {
   let t: TestApp;
 
   async function get(query: string): Promise<Answer> {

@@ -10,6 +10,7 @@ import { createScratchDatabase, postgresServerUnavailable } from '../../../test/
 import { CdnowSource } from './cdnow/cdnow.source';
 import { PurchaseFileSource } from './purchases/purchase-file.source';
 import { runImport, type ImportReport } from './runner/import-runner';
+import { describeSkipped } from '../../../test/support/server-suites';
 
 const FIXTURE = join(__dirname, '../../../test/fixtures/cdnow-sample.txt');
 const NOW = new Date('2026-01-01T00:00:00Z');
@@ -249,9 +250,7 @@ describeImport('embedded PGlite', async () => {
 
 const unavailable = postgresServerUnavailable();
 if (unavailable) {
-  describe('CDNOW import on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
+  describeSkipped('CDNOW import on PostgreSQL server', unavailable);
 } else {
   // No CRM_API_KEYS: the CLI serves no HTTP and needs none, even with DATABASE_URL.
   describeImport('PostgreSQL server', async () => {

@@ -8,6 +8,7 @@ import { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-p
 import type { RowProjection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import { applyBatch, CheckpointMovedError, ensureCheckpointRow, ProjectionRunner } from './projection-runner';
+import { describeSkipped } from '../../../test/support/server-suites';
 
 @Entity({ name: 'test_stream_tally' })
 class StreamTallyEntity {
@@ -197,9 +198,7 @@ describeRunner('embedded PGlite', async () => {
 
 const unavailable = postgresServerUnavailable();
 if (unavailable) {
-  describe('projection runner on PostgreSQL server', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
+  describeSkipped('projection runner on PostgreSQL server', unavailable);
 } else {
   describeRunner('PostgreSQL server', async () => {
     const database = await createScratchDatabase('projector');

@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import { getMetadataArgsStorage } from 'typeorm';
 import { createScratchDatabase, postgresServerUnavailable } from '../../../test/support/databases';
 import { expectEventually } from '../../../test/support/eventually';
+import { describeSkipped } from '../../../test/support/server-suites';
 
 /**
  * Guarantee 5 with a real crash: the projector process is SIGKILLed in the
@@ -86,10 +87,7 @@ async function rowsMissing(pool: Pool, a: string, b: string): Promise<number> {
 const unavailable = postgresServerUnavailable();
 
 if (unavailable) {
-  describe('projector killed mid-way (PostgreSQL server)', () => {
-    it.skip(`skipped: ${unavailable}`, () => undefined);
-  });
-  process.stdout.write(`skipped: projector kill test (${unavailable})\n`);
+  describeSkipped('projector killed mid-way (PostgreSQL server)', unavailable);
 } else {
   describe('projector killed mid-way (PostgreSQL server)', () => {
     let database: { url: string; drop(): Promise<void> };

@@ -1,13 +1,15 @@
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
+import { describeSkipped } from '../../../../test/support/server-suites';
 
 /** Set by the global setup from EVENTSTORE_URL or a container it started. */
 const url = process.env.CRM_TEST_EVENTSTORE_URL;
 
 if (!url) {
-  describe('event-store contract: EventStoreDB', () => {
-    it.skip('skipped: EventStoreDB contract suite (no EVENTSTORE_URL, no container runtime)', () => undefined);
-  });
+  describeSkipped(
+    'event-store contract: EventStoreDB',
+    'EventStoreDB contract suite (no EVENTSTORE_URL, no container runtime)',
+  );
 } else {
   describeEventStoreContract('EventStoreDB', async () => {
     const store = EventStoreDbEventStore.fromConnectionString(url);

@@ -8,6 +8,7 @@ import {
 import { describeEventStoreContract, type ContractFixture } from '../testing/event-store.contract';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { PostgresEventStore } from './postgres-event-store';
+import { describeSkipped } from '../../../../test/support/server-suites';
 
 function heldAppend(store: PostgresEventStore, pool: Pool): NonNullable<ContractFixture['beginHeldAppend']> {
   return async (stream, events, expectedRevision) => {
@@ -54,9 +55,7 @@ describeEventStoreContract('PostgreSQL on embedded PGlite', async () => {
 
 const serverUnavailable = postgresServerUnavailable();
 if (serverUnavailable) {
-  describe('event-store contract: PostgreSQL server', () => {
-    it.skip(`skipped: ${serverUnavailable}`, () => undefined);
-  });
+  describeSkipped('event-store contract: PostgreSQL server', serverUnavailable);
 } else {
   describeEventStoreContract('PostgreSQL server', async () => {
     const connectionString = testDatabaseUrl();
