@@ -10,6 +10,7 @@ import {
   type ImportCommandOptions,
 } from './import.command';
 import { listCommand, projectionNames, rebuildCommand } from './projections.command';
+import { listRunsCommand, recomputeCommand } from './segments.command';
 import { EXIT } from './summary';
 
 function concurrency(value: string): number {
@@ -17,6 +18,12 @@ function concurrency(value: string): number {
   if (!(number >= 1 && number <= MAX_CONCURRENCY)) {
     throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_CONCURRENCY}`);
   }
+  return number;
+}
+
+function runLimit(value: string): number {
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(number >= 1 && number <= 1000)) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
   return number;
 }
 
@@ -100,6 +107,31 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('[name]', 'the projection to rebuild (default: all)')
     .action(async (name: string | undefined) => {
       setExitCode(await rebuildCommand(name, config()));
+    });
+
+  const segments = program
+    .command('segments')
+    .description('population-relative segmentation runs: RFM quintiles, ABC classes, customer pyramid');
+
+  segments
+    .command('recompute')
+    .description(
+      'score every customer who bought (RFM quintiles, ABC class, pyramid tier) from the customer summary in one ' +
+        'run, recorded with the rules version and time, and print the counts per class, tier and segment',
+    )
+    .option('--as-of <instant>', 'the ISO 8601 instant to score as of (default: now)')
+    .option('--json', 'print the run and its counts as one JSON object', false)
+    .action(async (options: { asOf?: string; json: boolean }) => {
+      setExitCode(await recomputeCommand(options, config()));
+    });
+
+  segments
+    .command('list')
+    .description('the most recent segmentation runs, newest first')
+    .option('--limit <n>', 'how many runs, 1-1000', runLimit, 20)
+    .option('--json', 'print the runs as one JSON array', false)
+    .action(async (options: { json: boolean; limit: number }) => {
+      setExitCode(await listRunsCommand(options, config()));
     });
 
   return program;

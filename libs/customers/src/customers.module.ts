@@ -9,6 +9,7 @@ import { CustomerTimeline1732420000300 } from './migrations/1732420000300-custom
 import { Complaints1732420000400 } from './migrations/1732420000400-complaints';
 import { CustomerSummaryFacts1732420000600 } from './migrations/1732420000600-customer-summary-facts';
 import { AnalyticsFacts1732420000500 } from './migrations/1732420000500-analytics-facts';
+import { Segmentation1732420000700 } from './migrations/1732420000700-segmentation';
 import { CustomerSummaryEntity } from './projections/customer-summary/customer-summary.entity';
 import { customerSummaryProjection } from './projections/customer-summary/customer-summary.projection';
 import { CustomerTimelineEntity } from './projections/customer-timeline/customer-timeline.entity';
@@ -24,6 +25,7 @@ import { ListComplaintsHandler } from './queries/list-complaints/list-complaints
 import { GetCustomerLifecycleHistoryController } from './queries/get-customer-lifecycle-history/get-customer-lifecycle-history.controller';
 import { GetCustomerLifecycleHistoryHandler } from './queries/get-customer-lifecycle-history/get-customer-lifecycle-history.handler';
 import { crmRulesProvider } from './rules/rules.loader';
+import { SegmentationService } from './segmentation/segmentation.service';
 import { AnalyticsCustomerAttributeEntity } from './projections/analytics-facts/analytics-customer-attribute.entity';
 import { analyticsCustomerAttributesProjection } from './projections/analytics-facts/analytics-customer-attributes.projection';
 import { AnalyticsOrderEntity } from './projections/analytics-facts/analytics-order.entity';
@@ -50,6 +52,7 @@ export const customersReadModel = {
     Complaints1732420000400,
     AnalyticsFacts1732420000500,
     CustomerSummaryFacts1732420000600,
+    Segmentation1732420000700,
   ],
   projections: [
     customerSummaryProjection,
@@ -79,7 +82,8 @@ export const customersReadModel = {
     RevenueAnalyticsHandler,
     GetCustomerLifecycleHistoryHandler,
     crmRulesProvider,
+    SegmentationService,
   ],
-  exports: [crmRulesProvider],
+  exports: [crmRulesProvider, SegmentationService],
 })
 export class CustomersModule {}

@@ -50,6 +50,22 @@ describe('CRM rules configuration', () => {
     expect(DEFAULT_CRM_RULES.lifecycle.newWithinDays).toBe(90);
   });
 
+  it('given segmentation shares, then they are merged over the defaults as fractions', () => {
+    const rules = mergeCrmRules({ version: 'v', segmentation: { abcACumulativeShare: 0.7, pyramidVipShare: 0.02 } });
+    expect(rules.segmentation).toEqual({
+      ...DEFAULT_CRM_RULES.segmentation,
+      abcACumulativeShare: 0.7,
+      pyramidVipShare: 0.02,
+    });
+    expect(DEFAULT_CRM_RULES.segmentation).toEqual({
+      abcACumulativeShare: 0.8,
+      abcBCumulativeShare: 0.95,
+      pyramidVipShare: 0.01,
+      pyramidMajorShare: 0.04,
+      pyramidOrdinaryShare: 0.15,
+    });
+  });
+
   const refusals: ReadonlyArray<readonly [string, unknown, RegExp]> = [
     ['no version', { lifecycle: { newWithinDays: 60 } }, /CRM_RULES_FILE version: missing/],
     ['an empty version', { version: ' ' }, /CRM_RULES_FILE version: must be a non-empty string/],
@@ -88,6 +104,26 @@ describe('CRM rules configuration', () => {
     ],
     ['complaint SLA targets', { version: 'v', complaintSla: { version: 'x' } }, /complaintSla: cannot be changed/],
     ['an array', [], /must hold a JSON object/],
+    [
+      'ABC class B below class A',
+      { version: 'v', segmentation: { abcACumulativeShare: 0.9, abcBCumulativeShare: 0.85 } },
+      /segmentation\.abcBCumulativeShare: must be between/,
+    ],
+    [
+      'an ABC share of 0',
+      { version: 'v', segmentation: { abcACumulativeShare: 0 } },
+      /segmentation\.abcACumulativeShare: must be above 0/,
+    ],
+    [
+      'pyramid shares above 1 together',
+      { version: 'v', segmentation: { pyramidOrdinaryShare: 0.96 } },
+      /segmentation\.pyramidOrdinaryShare: the VIP, major and ordinary shares together/,
+    ],
+    [
+      'an unknown segmentation key',
+      { version: 'v', segmentation: { rfmQuintiles: 4 } },
+      /segmentation\.rfmQuintiles: unknown key/,
+    ],
   ];
   it.each(refusals)('given a file with %s, then the start is refused naming the path', (_label, content, message) => {
     expect(() => mergeCrmRules(content)).toThrow(ConfigError);

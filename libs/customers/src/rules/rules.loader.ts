@@ -14,6 +14,11 @@ const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
   'lifecycle.decliningGapMultiple',
   'lifecycle.spendDropRatio',
   'lifecycle.churnedGapMultiple',
+  'segmentation.abcACumulativeShare',
+  'segmentation.abcBCumulativeShare',
+  'segmentation.pyramidVipShare',
+  'segmentation.pyramidMajorShare',
+  'segmentation.pyramidOrdinaryShare',
 ]);
 
 /** Sections the file may not change yet, with the reason. */
@@ -75,7 +80,7 @@ function check(condition: boolean, path: string, message: string): void {
 
 /** Rules that only make sense together. */
 function checkCoherent(rules: CrmRules): void {
-  const { lifecycle, satisfaction } = rules;
+  const { lifecycle, satisfaction, segmentation } = rules;
   check(lifecycle.spendDropRatio <= 1, 'lifecycle.spendDropRatio', 'must be between 0 and 1');
   check(lifecycle.spendWindowDays >= 1, 'lifecycle.spendWindowDays', 'must be at least 1');
   check(lifecycle.matureMinPurchases >= 2, 'lifecycle.matureMinPurchases', 'must be at least 2');
@@ -89,6 +94,21 @@ function checkCoherent(rules: CrmRules): void {
     satisfaction.npsPassiveMin <= satisfaction.npsPromoterMin,
     'satisfaction.npsPassiveMin',
     'must not exceed satisfaction.npsPromoterMin',
+  );
+  check(
+    segmentation.abcACumulativeShare > 0 && segmentation.abcACumulativeShare <= 1,
+    'segmentation.abcACumulativeShare',
+    'must be above 0 and at most 1',
+  );
+  check(
+    segmentation.abcBCumulativeShare >= segmentation.abcACumulativeShare && segmentation.abcBCumulativeShare <= 1,
+    'segmentation.abcBCumulativeShare',
+    'must be between segmentation.abcACumulativeShare and 1',
+  );
+  check(
+    segmentation.pyramidVipShare + segmentation.pyramidMajorShare + segmentation.pyramidOrdinaryShare <= 1,
+    'segmentation.pyramidOrdinaryShare',
+    'the VIP, major and ordinary shares together must not exceed 1',
   );
 }
 

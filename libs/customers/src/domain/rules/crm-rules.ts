@@ -36,6 +36,25 @@ export interface SatisfactionRules {
 }
 
 /**
+ * The population-relative segmentation (domain.md, "Telling customers
+ * apart"), computed by a segmentation run over every customer who bought.
+ * Shares are fractions of 1. RFM scores are quintiles (1–5) and are not
+ * configurable; rfm-segments.ts names the R × FM grid.
+ */
+export interface SegmentationRules {
+  /** ABC: a customer is A while the cumulative net spend before them is below this share of the total … */
+  readonly abcACumulativeShare: number;
+  /** … B while it is below this share, C after. */
+  readonly abcBCumulativeShare: number;
+  /** Pyramid: the top this share of buyers by net spend are VIP … */
+  readonly pyramidVipShare: number;
+  /** … the next this share major … */
+  readonly pyramidMajorShare: number;
+  /** … the next this share ordinary; the rest small. */
+  readonly pyramidOrdinaryShare: number;
+}
+
+/**
  * Every rule with a number in it, in one versioned object. Operators change
  * them with a JSON file (CRM_RULES_FILE, docs/rules.md) that carries its own
  * version; answers computed with rules report the version they used.
@@ -45,6 +64,7 @@ export interface CrmRules {
   readonly lifecycle: LifecycleRules;
   readonly satisfaction: SatisfactionRules;
   readonly complaintSla: ComplaintSlaRules;
+  readonly segmentation: SegmentationRules;
 }
 
 export const CRM_RULES_VERSION = 'crm-rules-defaults-1';
@@ -69,6 +89,13 @@ export const DEFAULT_CRM_RULES: CrmRules = {
     npsPassiveMin: 7,
   },
   complaintSla: DEFAULT_COMPLAINT_SLA_RULES,
+  segmentation: {
+    abcACumulativeShare: 0.8,
+    abcBCumulativeShare: 0.95,
+    pyramidVipShare: 0.01,
+    pyramidMajorShare: 0.04,
+    pyramidOrdinaryShare: 0.15,
+  },
 };
 
 export type NpsCategory = 'promoter' | 'passive' | 'detractor';

@@ -1,6 +1,7 @@
 import { lifecycleStageAt, type LifecycleFacts, type LifecycleStage } from '../../domain/lifecycle';
 import { csatSatisfiedPercent, npsCategory, type CrmRules, type NpsCategory } from '../../domain/rules/crm-rules';
 import type { CustomerSummaryWithFacts } from '../../projections/customer-summary/customer-summary.entity';
+import type { CustomerSegmentation } from '../../segmentation/segmentation.service';
 
 /** What the lifecycle rules read from a customer_summary row. */
 export function lifecycleFactsOf(row: CustomerSummaryWithFacts): LifecycleFacts {
@@ -35,6 +36,8 @@ export interface CustomerSatisfaction {
 export type CustomerView = CustomerSummaryWithFacts & {
   readonly satisfaction: CustomerSatisfaction;
   readonly lifecycle: CustomerLifecycle;
+  /** The customer's segment in the latest segmentation run; null without a run that scored the customer. */
+  readonly segmentation: CustomerSegmentation | null;
 };
 
 /**
@@ -42,7 +45,12 @@ export type CustomerView = CustomerSummaryWithFacts & {
  * the lifecycle stage as of `at` and the satisfaction categories. Nothing of
  * it is stored, so it is never stale.
  */
-export function customerView(row: CustomerSummaryWithFacts, at: Date, rules: CrmRules): CustomerView {
+export function customerView(
+  row: CustomerSummaryWithFacts,
+  at: Date,
+  rules: CrmRules,
+  segmentation: CustomerSegmentation | null = null,
+): CustomerView {
   const lifecycle = lifecycleStageAt(lifecycleFactsOf(row), at.getTime(), rules.lifecycle);
   return {
     ...row,
@@ -58,5 +66,6 @@ export function customerView(row: CustomerSummaryWithFacts, at: Date, rules: Crm
       evaluatedAt: at.toISOString(),
       rulesVersion: rules.version,
     },
+    segmentation,
   };
 }

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { CrmRules } from '../../domain/rules/crm-rules';
 import { CustomerSummaryEntity } from '../../projections/customer-summary/customer-summary.entity';
 import { CRM_RULES } from '../../rules/rules.loader';
+import { latestCustomerSegmentation } from '../../segmentation/segmentation.service';
 import { customerView, type CustomerView } from './customer-view';
 import { GetCustomerQuery } from './get-customer.query';
 
@@ -29,6 +30,7 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery, Custo
   ) {}
 
   async execute({ customerId, asOf }: GetCustomerQuery): Promise<CustomerView> {
-    return customerView(await findCustomerSummary(this.dataSource, customerId), asOf, this.rules);
+    const row = await findCustomerSummary(this.dataSource, customerId);
+    return customerView(row, asOf, this.rules, await latestCustomerSegmentation(this.dataSource, customerId));
   }
 }

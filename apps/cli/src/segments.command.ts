@@ -1,0 +1,93 @@
+import { DATA_SOURCE, ConfigError, type CrmConfig } from '@crm/platform';
+import { loadCrmRules } from '@crm/customers/rules/rules.loader';
+import {
+  SegmentationService,
+  type SegmentationRun,
+  type SegmentationRunReport,
+} from '@crm/customers/segmentation/segmentation.service';
+import type { DataSource } from 'typeorm';
+import { describeStorage, openCliContext, UsageError } from './import.command';
+import { EXIT } from './summary';
+
+/** The instant of `--as-of`: an ISO 8601 instant. */
+export function parseAsOf(value: string | undefined, now: Date): Date {
+  if (value === undefined) return now;
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--as-of: not an ISO 8601 instant: ${JSON.stringify(value)}`);
+  }
+  return date;
+}
+
+function rules() {
+  try {
+    return loadCrmRules();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function formatCounts(title: string, counts: Record<string, number>, buyers: number): string {
+  const width = Math.max(...Object.keys(counts).map((key) => key.length));
+  const lines = Object.entries(counts).map(([key, n]) => {
+    const share = buyers > 0 ? ` (${((n / buyers) * 100).toFixed(1)} %)` : '';
+    return `  ${key.padEnd(width)}  ${n.toLocaleString('en-US')}${share}`;
+  });
+  return `${title}\n${lines.join('\n')}\n`;
+}
+
+export function formatReport(report: SegmentationRunReport): string {
+  return (
+    `run ${report.id} at ${report.runAt}, as of ${report.asOf}, rules ${report.rulesVersion}: ` +
+    `${report.buyers.toLocaleString('en-US')} buyers of ${report.customers.toLocaleString('en-US')} customers\n` +
+    formatCounts('ABC class', report.abcClasses, report.buyers) +
+    formatCounts('pyramid tier', report.pyramidTiers, report.buyers) +
+    formatCounts('RFM segment', report.rfmSegments, report.buyers)
+  );
+}
+
+/** `crm segments recompute [--as-of <ISO>]`: a segmentation run over every buyer, with its counts. */
+export async function recomputeCommand(options: { asOf?: string; json: boolean }, config: CrmConfig): Promise<number> {
+  const asOf = parseAsOf(options.asOf, new Date());
+  const crmRules = rules();
+  const storage = describeStorage(config);
+  process.stderr.write(`segmenting as of ${asOf.toISOString()} on ${storage.mode} (${storage.location})\n`);
+  const context = await openCliContext(config);
+  try {
+    const service = new SegmentationService(context.get<DataSource>(DATA_SOURCE), crmRules);
+    const report = await service.recompute(asOf);
+    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+    return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}
+
+/** `crm segments list`: the most recent segmentation runs, newest first. */
+export async function listRunsCommand(options: { json: boolean; limit: number }, config: CrmConfig): Promise<number> {
+  const context = await openCliContext(config);
+  try {
+    const service = new SegmentationService(context.get<DataSource>(DATA_SOURCE), rules());
+    const runs: SegmentationRun[] = await service.listRuns(options.limit);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(runs)}\n`);
+    } else if (runs.length === 0) {
+      process.stdout.write('no segmentation run yet (run crm segments recompute)\n');
+    } else {
+      const width = Math.max('rules version'.length, ...runs.map((run) => run.rulesVersion.length));
+      process.stdout.write(
+        `${'run'.padEnd(36)}  ${'run at'.padEnd(24)}  ${'as of'.padEnd(24)}  ${'rules version'.padEnd(width)}  buyers\n`,
+      );
+      for (const run of runs) {
+        process.stdout.write(
+          `${run.id.padEnd(36)}  ${run.runAt.padEnd(24)}  ${run.asOf.padEnd(24)}  ${run.rulesVersion.padEnd(width)}  ` +
+            `${run.buyers.toLocaleString('en-US')} of ${run.customers.toLocaleString('en-US')}\n`,
+        );
+      }
+    }
+    return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DATA_SOURCE } from '@crm/platform/tokens';
+import type { DataSource } from 'typeorm';
+import { RFM_SEGMENTS, rfmSegment } from '../domain/rfm-segments';
+import type { CrmRules } from '../domain/rules/crm-rules';
+import { CRM_RULES } from '../rules/rules.loader';
+
+export type AbcClass = 'A' | 'B' | 'C';
+export type PyramidTier = 'vip' | 'major' | 'ordinary' | 'small';
+
+export const ABC_CLASSES: readonly AbcClass[] = ['A', 'B', 'C'];
+export const PYRAMID_TIERS: readonly PyramidTier[] = ['vip', 'major', 'ordinary', 'small'];
+
+/** One segmentation run (a row of segmentation_runs). */
+export interface SegmentationRun {
+  readonly id: string;
+  /** When the run was made. */
+  readonly runAt: string;
+  /** The instant the scores were computed as of (recency is counted to it). */
+  readonly asOf: string;
+  readonly rulesVersion: string;
+  /** Customers in the summary when the run was made. */
+  readonly customers: number;
+  /** Customers with at least one purchase up to `asOf`: the population scored. */
+  readonly buyers: number;
+}
+
+/** A run with the number of buyers in each class, tier and named RFM segment. */
+export interface SegmentationRunReport extends SegmentationRun {
+  readonly abcClasses: Record<string, number>;
+  readonly pyramidTiers: Record<string, number>;
+  readonly rfmSegments: Record<string, number>;
+}
+
+/** A customer's segment in the latest run (GET /customers/:id). */
+export interface CustomerSegmentation {
+  readonly runId: string;
+  readonly runAt: string;
+  readonly asOf: string;
+  readonly rulesVersion: string;
+  readonly r: number;
+  readonly f: number;
+  readonly m: number;
+  readonly rfmSegment: string;
+  readonly abcClass: AbcClass;
+  readonly pyramidTier: PyramidTier;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Every (R, FM) pair with its name, as parallel arrays for the statement. */
+function rfmNameTable(): { r: number[]; fm: number[]; names: string[] } {
+  const table = { r: [] as number[], fm: [] as number[], names: [] as string[] };
+  for (let r = 1; r <= 5; r++) {
+    for (let fm = 1; fm <= 5; fm++) {
+      table.r.push(r);
+      table.fm.push(fm);
+      table.names.push(rfmSegment(r, fm));
+    }
+  }
+  return table;
+}
+
+/**
+ * Scores every buyer in one statement (docs/read-models.md, "Segmentation
+ * runs"). Facts as of the UTC day of $2 come from the summary's per-day
+ * arrays; each ordering ends with the customer id so that ties are split the
+ * same way on every run.
+ *   $1 run id, $2 as-of day (days since 1970-01-01), $3 / $4 ABC cumulative
+ *   shares, $5 / $6 / $7 pyramid shares, $8 / $9 / $10 the RFM name table.
+ */
+const SCORE_BUYERS = `
+  INSERT INTO customer_segments (run_id, customer_id, recency_days, frequency, monetary_minor,
+                                 r_score, f_score, m_score, rfm_segment, abc_class, pyramid_tier)
+  WITH facts AS (
+    SELECT s.customer_id,
+           (SELECT max(p.d) FROM unnest(s.purchase_days) AS p(d) WHERE p.d <= $2::integer) AS last_day,
+           (SELECT coalesce(sum(p.c), 0) FROM unnest(s.purchase_days, s.purchase_day_counts) AS p(d, c)
+             WHERE p.d <= $2::integer)::integer AS frequency,
+           (SELECT coalesce(sum(x.n), 0) FROM unnest(s.spend_days, s.spend_day_net_minor) AS x(d, n)
+             WHERE x.d <= $2::integer)::bigint AS monetary
+      FROM customer_summary s
+     WHERE s.purchase_count > 0
+  ),
+  ranked AS (
+    SELECT f.*,
+           ntile(5) OVER (ORDER BY f.last_day, f.customer_id) AS r_score,
+           ntile(5) OVER (ORDER BY f.frequency, f.customer_id) AS f_score,
+           ntile(5) OVER (ORDER BY f.monetary, f.customer_id) AS m_score,
+           row_number() OVER (ORDER BY f.monetary DESC, f.customer_id) AS spend_rank,
+           coalesce(sum(f.monetary) OVER (ORDER BY f.monetary DESC, f.customer_id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS spend_before,
+           sum(f.monetary) OVER () AS spend_total,
+           count(*) OVER () AS buyers
+      FROM facts f
+     WHERE f.last_day IS NOT NULL
+  ),
+  names AS (
+    SELECT * FROM unnest($8::integer[], $9::integer[], $10::text[]) AS n(r, fm, segment)
+  )
+  SELECT $1, k.customer_id, $2::integer - k.last_day, k.frequency, k.monetary,
+         k.r_score, k.f_score, k.m_score, names.segment,
+         CASE WHEN k.spend_total > 0 AND k.spend_before < $3::numeric * k.spend_total THEN 'A'
+              WHEN k.spend_total > 0 AND k.spend_before < $4::numeric * k.spend_total THEN 'B'
+              ELSE 'C' END,
+         CASE WHEN k.spend_rank <= floor(k.buyers * $5::numeric) THEN 'vip'
+              WHEN k.spend_rank <= floor(k.buyers * ($5::numeric + $6::numeric)) THEN 'major'
+              WHEN k.spend_rank <= floor(k.buyers * ($5::numeric + $6::numeric + $7::numeric)) THEN 'ordinary'
+              ELSE 'small' END
+    FROM ranked k
+    JOIN names ON names.r = k.r_score AND names.fm = (k.f_score + k.m_score + 1) / 2`;
+
+interface RunRow {
+  id: string;
+  run_at: Date;
+  as_of: Date;
+  rules_version: string;
+  customers: number;
+  buyers: number;
+}
+
+function runOf(row: RunRow): SegmentationRun {
+  return {
+    id: row.id,
+    runAt: new Date(row.run_at).toISOString(),
+    asOf: new Date(row.as_of).toISOString(),
+    rulesVersion: row.rules_version,
+    customers: Number(row.customers),
+    buyers: Number(row.buyers),
+  };
+}
+
+/** The customer's scores in the latest run, or null (no run yet, or no purchase up to that run's as-of). */
+export async function latestCustomerSegmentation(
+  dataSource: DataSource,
+  customerId: string,
+): Promise<CustomerSegmentation | null> {
+  const rows: Array<RunRow & Record<string, unknown>> = await dataSource.query(
+    `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.r_score, s.f_score, s.m_score,
+            s.rfm_segment, s.abc_class, s.pyramid_tier
+       FROM (SELECT * FROM segmentation_runs ORDER BY run_at DESC, id DESC LIMIT 1) r
+       JOIN customer_segments s ON s.run_id = r.id AND s.customer_id = $1`,
+    [customerId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    runId: row.id,
+    runAt: new Date(row.run_at).toISOString(),
+    asOf: new Date(row.as_of).toISOString(),
+    rulesVersion: row.rules_version,
+    r: Number(row.r_score),
+    f: Number(row.f_score),
+    m: Number(row.m_score),
+    rfmSegment: String(row.rfm_segment),
+    abcClass: row.abc_class as AbcClass,
+    pyramidTier: row.pyramid_tier as PyramidTier,
+  };
+}
+
+/**
+ * The population-relative segmentation (domain.md, "Telling customers
+ * apart"): RFM quintiles, ABC classes and pyramid tiers of every buyer,
+ * computed on demand and recorded per run with the rules version used.
+ */
+@Injectable()
+export class SegmentationService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(CRM_RULES) private readonly rules: CrmRules,
+  ) {}
+
+  /** Scores every customer who bought up to `asOf`, in one transaction with the run's row. */
+  async recompute(asOf: Date, runAt: Date = new Date()): Promise<SegmentationRunReport> {
+    if (Number.isNaN(asOf.getTime())) throw new RangeError('asOf must be a valid instant');
+    const id = randomUUID();
+    const { segmentation } = this.rules;
+    const names = rfmNameTable();
+    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query(SCORE_BUYERS, [
+        id,
+        Math.floor(asOf.getTime() / DAY_MS),
+        String(segmentation.abcACumulativeShare),
+        String(segmentation.abcBCumulativeShare),
+        String(segmentation.pyramidVipShare),
+        String(segmentation.pyramidMajorShare),
+        String(segmentation.pyramidOrdinaryShare),
+        names.r,
+        names.fm,
+        names.names,
+      ]);
+      await manager.query(
+        `INSERT INTO segmentation_runs (id, run_at, as_of, rules_version, customers, buyers)
+         VALUES ($1, $2, $3, $4, (SELECT count(*) FROM customer_summary),
+                 (SELECT count(*) FROM customer_segments WHERE run_id = $1))`,
+        [id, runAt, asOf, this.rules.version],
+      );
+    });
+    return this.report(id);
+  }
+
+  /** The most recent runs, newest first. */
+  async listRuns(limit = 20): Promise<SegmentationRun[]> {
+    const rows: RunRow[] = await this.dataSource.query(
+      'SELECT * FROM segmentation_runs ORDER BY run_at DESC, id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(runOf);
+  }
+
+  /** A run with its counts per ABC class, pyramid tier and RFM segment. */
+  async report(runId: string): Promise<SegmentationRunReport> {
+    const runs: RunRow[] = await this.dataSource.query('SELECT * FROM segmentation_runs WHERE id = $1', [runId]);
+    if (!runs[0]) throw new Error(`segmentation run ${runId} not found`);
+    const count = async (column: string, keys: readonly string[]): Promise<Record<string, number>> => {
+      const rows: Array<{ key: string; n: string }> = await this.dataSource.query(
+        `SELECT ${column} AS key, count(*) AS n FROM customer_segments WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
+        [runId],
+      );
+      const counts: Record<string, number> = Object.fromEntries(keys.map((key) => [key, 0]));
+      for (const row of rows) counts[row.key] = Number(row.n);
+      return counts;
+    };
+    return {
+      ...runOf(runs[0]),
+      abcClasses: await count('abc_class', ABC_CLASSES),
+      pyramidTiers: await count('pyramid_tier', PYRAMID_TIERS),
+      rfmSegments: await count('rfm_segment', RFM_SEGMENTS),
+    };
+  }
+}
