@@ -8,6 +8,7 @@ import {
   CustomerSummaryEntity,
   type CustomerSummaryWithFacts,
 } from '../projections/customer-summary/customer-summary.entity';
+import { emptyCustomerFacts } from '../projections/customer-summary/customer-summary.projection';
 import { latestCustomerSegmentation, SegmentationService } from './segmentation.service';
 
 const DAY_MS = 86_400_000;
@@ -45,35 +46,19 @@ function summaryRow(customerId: string, purchaseDays: number[], spendPerDay: num
     revision: purchaseDays.length,
     lastCheckpoint: '0',
     lastEventRecordedAt: new Date('2026-01-01T00:00:00Z'),
+    ...emptyCustomerFacts(),
     firstPurchaseAt: first === undefined ? null : new Date(first * DAY_MS + 3_600_000),
     lastPurchaseAt: last === undefined ? null : new Date(last * DAY_MS + 3_600_000),
     purchaseCount: purchaseDays.length,
     distinctPurchaseDays: purchaseDays.length,
     currency: purchaseDays.length ? 'USD' : null,
-    otherCurrencyPurchases: 0,
     grossSpendMinor: net,
-    refundsMinor: 0,
     netSpendMinor: net,
     averageOrderValueMinor: purchaseDays.length ? Math.round(net / purchaseDays.length) : null,
-    meanPurchaseGapDays: null,
     purchaseDays,
     purchaseDayCounts: purchaseDays.map(() => 1),
     spendDays: purchaseDays,
     spendDayNetMinor: spendPerDay,
-    csatCount: 0,
-    csatSum: 0,
-    csatAverage: null,
-    csatScoreCounts: [0, 0, 0, 0, 0],
-    lastNps: null,
-    lastNpsAt: null,
-    complaintsTotal: 0,
-    complaintsOpen: 0,
-    openComplaintIds: [],
-    resolutionSatisfactionCount: 0,
-    resolutionSatisfactionSum: 0,
-    resolutionSatisfactionAverage: null,
-    terminatedAt: null,
-    reactivatedAt: null,
   };
 }
 
