@@ -43,7 +43,15 @@ export async function startTestApp(mode: 'postgres' | 'pglite', env: Record<stri
   const keys = Object.entries(TEST_KEYS)
     .map(([role, key]) => `${role}:${key}`)
     .join(',');
-  const common = { PORT: '0', LOG_LEVEL: 'error', CRM_POLL_INTERVAL_MS: '50', CRM_API_KEYS: keys, ...env };
+  // Scheduled segmentation runs are off unless a test asks for them: they would change answers mid-test.
+  const common = {
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    CRM_POLL_INTERVAL_MS: '50',
+    CRM_SEGMENTATION_INTERVAL_HOURS: '0',
+    CRM_API_KEYS: keys,
+    ...env,
+  };
   let cleanup: () => Promise<void>;
   let config;
   if (mode === 'postgres') {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CustomersModule } from '@crm/customers';
+import { CustomerSchedulesModule } from '@crm/customers/customer-status/customer-schedules';
 import { AuthModule, PlatformModule, type CrmConfig } from '@crm/platform';
 import { ProjectionsModule } from '@crm/projections';
 import { HealthController } from './health/health.controller';
@@ -17,6 +18,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         ProjectionsModule.forRoot(readModels.projections, 'api'),
         CustomersModule,
+        CustomerSchedulesModule.forRoot('api'),
       ],
       controllers: [HealthController],
     };

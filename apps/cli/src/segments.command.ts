@@ -41,7 +41,17 @@ export function formatReport(report: SegmentationRunReport): string {
   return (
     `run ${report.id} at ${report.runAt}, as of ${report.asOf}, rules ${report.rulesVersion}: ` +
     `${report.buyers.toLocaleString('en-US')} buyers of ${report.customers.toLocaleString('en-US')} customers\n` +
+    (report.lifecycleStages
+      ? formatCounts(
+          'lifecycle stage (customers known by then)',
+          report.lifecycleStages,
+          Object.values(report.lifecycleStages).reduce((sum, n) => sum + n, 0),
+        )
+      : '') +
     formatCounts('ABC class', report.abcClasses, report.buyers) +
+    `ABC share of net spend\n${Object.entries(report.abcSpendSharePercent)
+      .map(([key, share]) => `  ${key}  ${share.toFixed(1)} %`)
+      .join('\n')}\n` +
     formatCounts('pyramid tier', report.pyramidTiers, report.buyers) +
     formatCounts('RFM segment', report.rfmSegments, report.buyers)
   );

@@ -10,6 +10,10 @@ import { Complaints1732420000400 } from './migrations/1732420000400-complaints';
 import { CustomerSummaryFacts1732420000600 } from './migrations/1732420000600-customer-summary-facts';
 import { AnalyticsFacts1732420000500 } from './migrations/1732420000500-analytics-facts';
 import { Segmentation1732420000700 } from './migrations/1732420000700-segmentation';
+import { CustomerStatus1732420000800 } from './migrations/1732420000800-customer-status';
+import { CustomerStatusService } from './customer-status/customer-status.service';
+import { ChurnAlertsController, ListCustomersController } from './queries/list-customers/list-customers.controller';
+import { ListCustomersHandler } from './queries/list-customers/list-customers.handler';
 import { CustomerSummaryEntity } from './projections/customer-summary/customer-summary.entity';
 import { customerSummaryProjection } from './projections/customer-summary/customer-summary.projection';
 import { CustomerTimelineEntity } from './projections/customer-timeline/customer-timeline.entity';
@@ -53,6 +57,7 @@ export const customersReadModel = {
     AnalyticsFacts1732420000500,
     CustomerSummaryFacts1732420000600,
     Segmentation1732420000700,
+    CustomerStatus1732420000800,
   ],
   projections: [
     customerSummaryProjection,
@@ -68,6 +73,8 @@ export const customersReadModel = {
   imports: [CqrsModule],
   controllers: [
     ...COMMAND_ROUTES.map((route) => commandController(route)),
+    ListCustomersController,
+    ChurnAlertsController,
     GetCustomerController,
     GetCustomerTimelineController,
     ListComplaintsController,
@@ -77,12 +84,14 @@ export const customersReadModel = {
   providers: [
     CustomerCommandHandler,
     GetCustomerHandler,
+    ListCustomersHandler,
     GetCustomerTimelineHandler,
     ListComplaintsHandler,
     RevenueAnalyticsHandler,
     GetCustomerLifecycleHistoryHandler,
     crmRulesProvider,
     SegmentationService,
+    CustomerStatusService,
   ],
   exports: [crmRulesProvider, SegmentationService],
 })

@@ -3,6 +3,15 @@ import type { LifecycleRules } from './rules/crm-rules';
 /** domain.md, "Lifecycle". */
 export type LifecycleStage = 'prospect' | 'new' | 'growth' | 'mature' | 'declining' | 'churned';
 
+export const LIFECYCLE_STAGES: readonly LifecycleStage[] = [
+  'prospect',
+  'new',
+  'growth',
+  'mature',
+  'declining',
+  'churned',
+];
+
 export const DAY_MS = 86_400_000;
 
 /** The UTC calendar day of an instant, counted from 1970-01-01 (day 0). */

@@ -63,6 +63,7 @@ describe('CRM rules configuration', () => {
       pyramidVipShare: 0.01,
       pyramidMajorShare: 0.04,
       pyramidOrdinaryShare: 0.15,
+      currentValueWindowDays: 365,
     });
   });
 
@@ -74,7 +75,7 @@ describe('CRM rules configuration', () => {
       { version: 'v', lifecycle: { newWithin: 60 } },
       /CRM_RULES_FILE lifecycle\.newWithin: unknown key/,
     ],
-    ['an unknown section', { version: 'v', loyalty: {} }, /CRM_RULES_FILE loyalty: unknown key/],
+    ['an unknown section', { version: 'v', rewards: {} }, /CRM_RULES_FILE rewards: unknown key/],
     [
       'a wrong type',
       { version: 'v', lifecycle: { churnedSilenceDays: '365' } },
@@ -120,11 +121,38 @@ describe('CRM rules configuration', () => {
       /segmentation\.pyramidOrdinaryShare: the VIP, major and ordinary shares together/,
     ],
     [
+      'loyalty weights that do not add up to 100',
+      { version: 'v', loyalty: { weights: { repeat: 30 } } },
+      /loyalty\.weights: must add up to 100, they add up to 110/,
+    ],
+    [
+      'a potentially-loyal threshold above the loyal one',
+      { version: 'v', loyalty: { potentiallyLoyalMin: 80 } },
+      /loyalty\.potentiallyLoyalMin: must not exceed loyalty\.loyalMin/,
+    ],
+    [
+      'a probability threshold above 1',
+      { version: 'v', churnRisk: { probabilityAliveBelow: 1.2 } },
+      /churnRisk\.probabilityAliveBelow: must be between 0 and 1/,
+    ],
+    [
+      'a fractional day count for churn risk',
+      { version: 'v', churnRisk: { rhythmMinSilenceDays: 2.5 } },
+      /churnRisk\.rhythmMinSilenceDays: must be a whole number/,
+    ],
+    [
       'an unknown segmentation key',
       { version: 'v', segmentation: { rfmQuintiles: 4 } },
       /segmentation\.rfmQuintiles: unknown key/,
     ],
   ];
+  it('given loyalty weights that still add up to 100, then they are merged over the defaults', () => {
+    const rules = mergeCrmRules({ version: 'v', loyalty: { weights: { repeat: 25, tenure: 5 }, loyalMin: 75 } });
+    expect(rules.loyalty.weights).toEqual({ ...DEFAULT_CRM_RULES.loyalty.weights, repeat: 25, tenure: 5 });
+    expect(rules.loyalty.loyalMin).toBe(75);
+    expect(rules.churnRisk).toEqual(DEFAULT_CRM_RULES.churnRisk);
+  });
+
   it.each(refusals)('given a file with %s, then the start is refused naming the path', (_label, content, message) => {
     expect(() => mergeCrmRules(content)).toThrow(ConfigError);
     expect(() => mergeCrmRules(content)).toThrow(message);

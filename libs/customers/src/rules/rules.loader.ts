@@ -19,6 +19,8 @@ const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
   'segmentation.pyramidVipShare',
   'segmentation.pyramidMajorShare',
   'segmentation.pyramidOrdinaryShare',
+  'churnRisk.rhythmGapMultiple',
+  'churnRisk.probabilityAliveBelow',
 ]);
 
 /** Sections the file may not change yet, with the reason. */
@@ -80,7 +82,7 @@ function check(condition: boolean, path: string, message: string): void {
 
 /** Rules that only make sense together. */
 function checkCoherent(rules: CrmRules): void {
-  const { lifecycle, satisfaction, segmentation } = rules;
+  const { lifecycle, satisfaction, segmentation, loyalty, churnRisk } = rules;
   check(lifecycle.spendDropRatio <= 1, 'lifecycle.spendDropRatio', 'must be between 0 and 1');
   check(lifecycle.spendWindowDays >= 1, 'lifecycle.spendWindowDays', 'must be at least 1');
   check(lifecycle.matureMinPurchases >= 2, 'lifecycle.matureMinPurchases', 'must be at least 2');
@@ -110,6 +112,24 @@ function checkCoherent(rules: CrmRules): void {
     'segmentation.pyramidOrdinaryShare',
     'the VIP, major and ordinary shares together must not exceed 1',
   );
+  check(segmentation.currentValueWindowDays >= 1, 'segmentation.currentValueWindowDays', 'must be at least 1');
+  const weights = Object.values(loyalty.weights).reduce((sum, weight) => sum + weight, 0);
+  check(weights === 100, 'loyalty.weights', `must add up to 100, they add up to ${weights}`);
+  check(loyalty.repeatDaysForFull >= 1, 'loyalty.repeatDaysForFull', 'must be at least 1');
+  check(loyalty.tenureDaysForFull >= 1, 'loyalty.tenureDaysForFull', 'must be at least 1');
+  check(
+    loyalty.recencyNoneAfterDays > loyalty.recencyFullWithinDays,
+    'loyalty.recencyNoneAfterDays',
+    'must be above loyalty.recencyFullWithinDays',
+  );
+  check(loyalty.loyalMin <= 100, 'loyalty.loyalMin', 'must be a score, 0 to 100');
+  check(
+    loyalty.potentiallyLoyalMin <= loyalty.loyalMin,
+    'loyalty.potentiallyLoyalMin',
+    'must not exceed loyalty.loyalMin',
+  );
+  check(churnRisk.probabilityAliveBelow <= 1, 'churnRisk.probabilityAliveBelow', 'must be between 0 and 1');
+  check(churnRisk.npsDetractorSignal <= 1, 'churnRisk.npsDetractorSignal', 'must be 0 (off) or 1 (on)');
 }
 
 /**

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@crm/platform/tokens';
-import type { DataSource } from 'typeorm';
+import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
+import { lifecycleFactsOf } from '../customer-status/customer-status';
+import { LIFECYCLE_STAGES, lifecycleStageAt, type LifecycleStage } from '../domain/lifecycle';
+import { CustomerSummaryEntity } from '../projections/customer-summary/customer-summary.entity';
 import { RFM_SEGMENTS, rfmSegment } from '../domain/rfm-segments';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CRM_RULES } from '../rules/rules.loader';
@@ -28,7 +31,11 @@ export interface SegmentationRun {
 
 /** A run with the number of buyers in each class, tier and named RFM segment. */
 export interface SegmentationRunReport extends SegmentationRun {
+  /** Customers registered (or buying) by `asOf` in each lifecycle stage as of `asOf`; null for runs made before it was recorded. */
+  readonly lifecycleStages: Record<string, number> | null;
   readonly abcClasses: Record<string, number>;
+  /** Each ABC class's share of the buyers' total net spend, in percent (one decimal). */
+  readonly abcSpendSharePercent: Record<string, number>;
   readonly pyramidTiers: Record<string, number>;
   readonly rfmSegments: Record<string, number>;
 }
@@ -45,9 +52,23 @@ export interface CustomerSegmentation {
   readonly rfmSegment: string;
   readonly abcClass: AbcClass;
   readonly pyramidTier: PyramidTier;
+  /** Net spend of the current-value window up to the run's as-of (minor units); null in runs made before it was recorded. */
+  readonly currentValueMinor: number | null;
+  /** Predicted lifetime value from the lifetime-value fit the run used; null without one. */
+  readonly predictedValueMinor: number | null;
+  /** Probability of being alive from that fit; null without one. */
+  readonly probabilityAlive: number | null;
+  /** Value quadrant (vip, improve, maintain, abandon); null when the run had no lifetime-value fit. */
+  readonly valueQuadrant: string | null;
 }
 
 const DAY_MS = 86_400_000;
+
+/** Summary rows read per page when counting stages. */
+const STAGE_COUNT_PAGE = 5_000;
+
+/** Advisory lock key that lets one process at a time make a scheduled run. */
+const SEGMENTATION_LOCK = 7_270_001;
 
 /** Every (R, FM) pair with its name, as parallel arrays for the statement. */
 function rfmNameTable(): { r: number[]; fm: number[]; names: string[] } {
@@ -68,18 +89,22 @@ function rfmNameTable(): { r: number[]; fm: number[]; names: string[] } {
  * arrays; each ordering ends with the customer id so that ties are split the
  * same way on every run.
  *   $1 run id, $2 as-of day (days since 1970-01-01), $3 / $4 ABC cumulative
- *   shares, $5 / $6 / $7 pyramid shares, $8 / $9 / $10 the RFM name table.
+ *   shares, $5 / $6 / $7 pyramid shares, $8 / $9 / $10 the RFM name table,
+ *   $11 the current-value window in days.
  */
 const SCORE_BUYERS = `
   INSERT INTO customer_segments (run_id, customer_id, recency_days, frequency, monetary_minor,
-                                 r_score, f_score, m_score, rfm_segment, abc_class, pyramid_tier)
+                                 r_score, f_score, m_score, rfm_segment, abc_class, pyramid_tier,
+                                 current_value_minor)
   WITH facts AS (
     SELECT s.customer_id,
            (SELECT max(p.d) FROM unnest(s.purchase_days) AS p(d) WHERE p.d <= $2::integer) AS last_day,
            (SELECT coalesce(sum(p.c), 0) FROM unnest(s.purchase_days, s.purchase_day_counts) AS p(d, c)
              WHERE p.d <= $2::integer)::integer AS frequency,
            (SELECT coalesce(sum(x.n), 0) FROM unnest(s.spend_days, s.spend_day_net_minor) AS x(d, n)
-             WHERE x.d <= $2::integer)::bigint AS monetary
+             WHERE x.d <= $2::integer)::bigint AS monetary,
+           (SELECT coalesce(sum(x.n), 0) FROM unnest(s.spend_days, s.spend_day_net_minor) AS x(d, n)
+             WHERE x.d <= $2::integer AND x.d > $2::integer - $11::integer)::bigint AS current_value
       FROM customer_summary s
      WHERE s.purchase_count > 0
   ),
@@ -107,7 +132,8 @@ const SCORE_BUYERS = `
          CASE WHEN k.spend_rank <= floor(k.buyers * $5::numeric) THEN 'vip'
               WHEN k.spend_rank <= floor(k.buyers * ($5::numeric + $6::numeric)) THEN 'major'
               WHEN k.spend_rank <= floor(k.buyers * ($5::numeric + $6::numeric + $7::numeric)) THEN 'ordinary'
-              ELSE 'small' END
+              ELSE 'small' END,
+         k.current_value
     FROM ranked k
     JOIN names ON names.r = k.r_score AND names.fm = (k.f_score + k.m_score + 1) / 2`;
 
@@ -118,6 +144,7 @@ interface RunRow {
   rules_version: string;
   customers: number;
   buyers: number;
+  stage_counts: Record<string, number> | null;
 }
 
 function runOf(row: RunRow): SegmentationRun {
@@ -138,7 +165,8 @@ export async function latestCustomerSegmentation(
 ): Promise<CustomerSegmentation | null> {
   const rows: Array<RunRow & Record<string, unknown>> = await dataSource.query(
     `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.r_score, s.f_score, s.m_score,
-            s.rfm_segment, s.abc_class, s.pyramid_tier
+            s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
+            s.probability_alive, s.value_quadrant
        FROM (SELECT * FROM segmentation_runs ORDER BY run_at DESC, id DESC LIMIT 1) r
        JOIN customer_segments s ON s.run_id = r.id AND s.customer_id = $1`,
     [customerId],
@@ -156,6 +184,10 @@ export async function latestCustomerSegmentation(
     rfmSegment: String(row.rfm_segment),
     abcClass: row.abc_class as AbcClass,
     pyramidTier: row.pyramid_tier as PyramidTier,
+    currentValueMinor: row.current_value_minor === null ? null : Number(row.current_value_minor),
+    predictedValueMinor: row.predicted_value_minor === null ? null : Number(row.predicted_value_minor),
+    probabilityAlive: row.probability_alive === null ? null : Number(row.probability_alive),
+    valueQuadrant: row.value_quadrant === null ? null : String(row.value_quadrant),
   };
 }
 
@@ -173,11 +205,41 @@ export class SegmentationService {
 
   /** Scores every customer who bought up to `asOf`, in one transaction with the run's row. */
   async recompute(asOf: Date, runAt: Date = new Date()): Promise<SegmentationRunReport> {
+    const id = await this.score(asOf, runAt, null);
+    if (id === null) throw new Error('segmentation run not made');
+    return this.report(id);
+  }
+
+  /**
+   * The scheduled run: scores as of `now` when the latest run is older than
+   * `intervalHours` (or there is none) and someone has bought. Several
+   * processes may ask at once; one makes the run, the others get null.
+   */
+  async recomputeIfDue(now: Date, intervalHours: number): Promise<SegmentationRun | null> {
+    const id = await this.score(now, now, intervalHours);
+    return id === null ? null : (await this.listRuns(1))[0]!;
+  }
+
+  private async score(asOf: Date, runAt: Date, onlyIfOlderThanHours: number | null): Promise<string | null> {
     if (Number.isNaN(asOf.getTime())) throw new RangeError('asOf must be a valid instant');
     const id = randomUUID();
     const { segmentation } = this.rules;
     const names = rfmNameTable();
-    await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      if (onlyIfOlderThanHours !== null) {
+        const [lock]: Array<{ locked: boolean }> = await manager.query(
+          'SELECT pg_try_advisory_xact_lock($1) AS locked',
+          [SEGMENTATION_LOCK],
+        );
+        if (!lock?.locked) return null;
+        const [due]: Array<{ due: boolean }> = await manager.query(
+          `SELECT EXISTS (SELECT 1 FROM customer_summary WHERE purchase_count > 0)
+                  AND NOT EXISTS (SELECT 1 FROM segmentation_runs
+                                   WHERE run_at > $1::timestamptz - make_interval(hours => $2::integer)) AS due`,
+          [runAt, onlyIfOlderThanHours],
+        );
+        if (!due?.due) return null;
+      }
       await manager.query(SCORE_BUYERS, [
         id,
         Math.floor(asOf.getTime() / DAY_MS),
@@ -189,15 +251,39 @@ export class SegmentationService {
         names.r,
         names.fm,
         names.names,
+        segmentation.currentValueWindowDays,
       ]);
+      const stageCounts = await this.stageCounts(manager, asOf);
       await manager.query(
-        `INSERT INTO segmentation_runs (id, run_at, as_of, rules_version, customers, buyers)
+        `INSERT INTO segmentation_runs (id, run_at, as_of, rules_version, customers, buyers, stage_counts)
          VALUES ($1, $2, $3, $4, (SELECT count(*) FROM customer_summary),
-                 (SELECT count(*) FROM customer_segments WHERE run_id = $1))`,
-        [id, runAt, asOf, this.rules.version],
+                 (SELECT count(*) FROM customer_segments WHERE run_id = $1), $5::jsonb)`,
+        [id, runAt, asOf, this.rules.version, JSON.stringify(stageCounts)],
       );
+      return id;
     });
-    return this.report(id);
+  }
+
+  /** How many customers were in each lifecycle stage as of the instant (registered by then). */
+  private async stageCounts(manager: EntityManager, asOf: Date): Promise<Record<LifecycleStage, number>> {
+    const counts = Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, 0])) as Record<LifecycleStage, number>;
+    let after = '';
+    for (;;) {
+      const rows = await manager.find(CustomerSummaryEntity, {
+        where: { customerId: MoreThan(after) },
+        order: { customerId: 'ASC' },
+        take: STAGE_COUNT_PAGE,
+      });
+      for (const row of rows) {
+        const facts = lifecycleFactsOf(row);
+        const first = facts.purchaseDays[0];
+        const since = Math.min(facts.registeredAtMs, first === undefined ? Infinity : first * DAY_MS);
+        if (since > asOf.getTime()) continue;
+        counts[lifecycleStageAt(facts, asOf.getTime(), this.rules.lifecycle).stage] += 1;
+      }
+      if (rows.length < STAGE_COUNT_PAGE) return counts;
+      after = rows[rows.length - 1]!.customerId;
+    }
   }
 
   /** The most recent runs, newest first. */
@@ -222,9 +308,18 @@ export class SegmentationService {
       for (const row of rows) counts[row.key] = Number(row.n);
       return counts;
     };
+    const spend: Array<{ key: string; share: string | null }> = await this.dataSource.query(
+      `SELECT abc_class AS key, round(100.0 * sum(monetary_minor) / nullif(sum(sum(monetary_minor)) OVER (), 0), 1) AS share
+         FROM customer_segments WHERE run_id = $1 GROUP BY 1`,
+      [runId],
+    );
+    const abcSpendSharePercent: Record<string, number> = Object.fromEntries(ABC_CLASSES.map((key) => [key, 0]));
+    for (const row of spend) abcSpendSharePercent[row.key] = Number(row.share ?? 0);
     return {
       ...runOf(runs[0]),
+      lifecycleStages: runs[0].stage_counts,
       abcClasses: await count('abc_class', ABC_CLASSES),
+      abcSpendSharePercent,
       pyramidTiers: await count('pyramid_tier', PYRAMID_TIERS),
       rfmSegments: await count('rfm_segment', RFM_SEGMENTS),
     };

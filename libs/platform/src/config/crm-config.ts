@@ -31,6 +31,10 @@ export interface CrmConfig {
   readonly projector: ProjectorMode;
   readonly projectorBatchSize: number;
   readonly pollIntervalMs: number;
+  /** How often the status refresher re-evaluates customers whose status is due (seconds). */
+  readonly statusRefreshSeconds: number;
+  /** A segmentation run is made when the latest is older than this many hours (0: only on demand). */
+  readonly segmentationIntervalHours: number;
   readonly logLevel: LogLevel;
   /** API keys with their roles (CRM_API_KEYS). Secret: only the number of keys per role may be shown. */
   readonly apiKeys: readonly ConfiguredApiKey[];
@@ -154,6 +158,8 @@ export function loadCrmConfig(env: Env = process.env): CrmConfig {
     projector: oneOf<ProjectorMode>(env, 'CRM_PROJECTOR', ['in-process', 'external'], 'in-process'),
     projectorBatchSize: integer(env, 'CRM_PROJECTOR_BATCH_SIZE', 500, 1, 10_000),
     pollIntervalMs: integer(env, 'CRM_POLL_INTERVAL_MS', 250, 10, 60_000),
+    statusRefreshSeconds: integer(env, 'CRM_STATUS_REFRESH_SECONDS', 60, 1, 86_400),
+    segmentationIntervalHours: integer(env, 'CRM_SEGMENTATION_INTERVAL_HOURS', 24, 0, 8_760),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
     apiKeys: apiKeys(env, 'CRM_API_KEYS'),
     auth: oneOf<AuthMode>(env, 'CRM_AUTH', ['on', 'off'], 'on'),

@@ -1,4 +1,6 @@
+import type { ChurnRiskRules } from '../churn-risk';
 import { DEFAULT_COMPLAINT_SLA_RULES, type ComplaintSlaRules } from '../complaint-sla';
+import type { LoyaltyRules } from '../loyalty';
 
 /**
  * The lifecycle thresholds (domain.md, "Lifecycle"). Days are whole UTC
@@ -52,6 +54,8 @@ export interface SegmentationRules {
   readonly pyramidMajorShare: number;
   /** … the next this share ordinary; the rest small. */
   readonly pyramidOrdinaryShare: number;
+  /** Value quadrant: current value is the net spend of this many days up to the instant evaluated. */
+  readonly currentValueWindowDays: number;
 }
 
 /**
@@ -65,6 +69,8 @@ export interface CrmRules {
   readonly satisfaction: SatisfactionRules;
   readonly complaintSla: ComplaintSlaRules;
   readonly segmentation: SegmentationRules;
+  readonly loyalty: LoyaltyRules;
+  readonly churnRisk: ChurnRiskRules;
 }
 
 export const CRM_RULES_VERSION = 'crm-rules-defaults-1';
@@ -95,6 +101,25 @@ export const DEFAULT_CRM_RULES: CrmRules = {
     pyramidVipShare: 0.01,
     pyramidMajorShare: 0.04,
     pyramidOrdinaryShare: 0.15,
+    currentValueWindowDays: 365,
+  },
+  loyalty: {
+    weights: { repeat: 20, tenure: 10, recency: 15, regularity: 15, nps: 15, csat: 15, complaints: 10 },
+    repeatDaysForFull: 5,
+    tenureDaysForFull: 730,
+    recencyFullWithinDays: 30,
+    recencyNoneAfterDays: 365,
+    complaintPenaltyPerOpen: 5,
+    loyalMin: 70,
+    potentiallyLoyalMin: 40,
+  },
+  churnRisk: {
+    rhythmGapMultiple: 2,
+    rhythmMinSilenceDays: 30,
+    singlePurchaseSilenceDays: 90,
+    probabilityAliveBelow: 0.3,
+    openComplaintsAtLeast: 1,
+    npsDetractorSignal: 1,
   },
 };
 

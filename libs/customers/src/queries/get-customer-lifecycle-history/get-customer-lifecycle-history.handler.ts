@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { lifecycleHistory } from '../../domain/lifecycle';
 import type { CrmRules } from '../../domain/rules/crm-rules';
 import { CRM_RULES } from '../../rules/rules.loader';
-import { lifecycleFactsOf } from '../get-customer/customer-view';
+import { lifecycleFactsOf } from '../../customer-status/customer-status';
 import { findCustomerSummary } from '../get-customer/get-customer.handler';
 import {
   GetCustomerLifecycleHistoryQuery,

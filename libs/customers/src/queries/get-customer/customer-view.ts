@@ -1,20 +1,10 @@
-import { lifecycleStageAt, type LifecycleFacts, type LifecycleStage } from '../../domain/lifecycle';
+import { segmentLabel, statusPartsAt, type RunScores, type ValueQuadrant } from '../../customer-status/customer-status';
+import type { ChurnRisk } from '../../domain/churn-risk';
+import type { LifecycleStage } from '../../domain/lifecycle';
+import type { Loyalty } from '../../domain/loyalty';
 import { csatSatisfiedPercent, npsCategory, type CrmRules, type NpsCategory } from '../../domain/rules/crm-rules';
 import type { CustomerSummaryWithFacts } from '../../projections/customer-summary/customer-summary.entity';
 import type { CustomerSegmentation } from '../../segmentation/segmentation.service';
-
-/** What the lifecycle rules read from a customer_summary row. */
-export function lifecycleFactsOf(row: CustomerSummaryWithFacts): LifecycleFacts {
-  return {
-    registeredAtMs: row.registeredAt.getTime(),
-    purchaseDays: row.purchaseDays,
-    purchaseDayCounts: row.purchaseDayCounts,
-    spendDays: row.spendDays,
-    spendDayNetMinor: row.spendDayNetMinor,
-    terminatedAtMs: row.terminatedAt ? row.terminatedAt.getTime() : null,
-    reactivatedAtMs: row.reactivatedAt ? row.reactivatedAt.getTime() : null,
-  };
-}
 
 export interface CustomerLifecycle {
   readonly stage: LifecycleStage;
@@ -36,14 +26,35 @@ export interface CustomerSatisfaction {
 export type CustomerView = CustomerSummaryWithFacts & {
   readonly satisfaction: CustomerSatisfaction;
   readonly lifecycle: CustomerLifecycle;
+  /** Loyalty score 0–100, its tier and the points of each part (docs/rules.md, "Loyalty"). */
+  readonly loyalty: Loyalty & { readonly rulesVersion: string };
+  /** Whether the customer is at risk of churning, and why (docs/rules.md, "Churn risk"). */
+  readonly churnRisk: ChurnRisk & { readonly rulesVersion: string };
+  /** Net spend of the current-value window ending at the instant evaluated (minor units of `currency`). */
+  readonly currentValueMinor: number;
+  /** The single dashboard label (docs/read-models.md, "customer_status"). */
+  readonly segment: string;
   /** The customer's segment in the latest segmentation run; null without a run that scored the customer. */
   readonly segmentation: CustomerSegmentation | null;
 };
 
+function runScoresOf(segmentation: CustomerSegmentation | null): RunScores | null {
+  if (!segmentation) return null;
+  return {
+    runId: segmentation.runId,
+    rfmSegment: segmentation.rfmSegment,
+    abcClass: segmentation.abcClass,
+    pyramidTier: segmentation.pyramidTier,
+    valueQuadrant: segmentation.valueQuadrant as ValueQuadrant | null,
+    probabilityAlive: segmentation.probabilityAlive,
+    predictedValueMinor: segmentation.predictedValueMinor,
+  };
+}
+
 /**
  * The stored row plus what depends on the clock and the rules, computed now:
- * the lifecycle stage as of `at` and the satisfaction categories. Nothing of
- * it is stored, so it is never stale.
+ * the lifecycle stage, loyalty, churn risk and current value as of `at` and
+ * the satisfaction categories — the same functions that fill customer_status.
  */
 export function customerView(
   row: CustomerSummaryWithFacts,
@@ -51,7 +62,9 @@ export function customerView(
   rules: CrmRules,
   segmentation: CustomerSegmentation | null = null,
 ): CustomerView {
-  const lifecycle = lifecycleStageAt(lifecycleFactsOf(row), at.getTime(), rules.lifecycle);
+  const scores = runScoresOf(segmentation);
+  const parts = statusPartsAt(row, at, rules, scores?.probabilityAlive ?? null);
+  const { lifecycle } = parts;
   return {
     ...row,
     satisfaction: {
@@ -66,6 +79,10 @@ export function customerView(
       evaluatedAt: at.toISOString(),
       rulesVersion: rules.version,
     },
+    loyalty: { ...parts.loyalty, rulesVersion: rules.version },
+    churnRisk: { ...parts.churnRisk, rulesVersion: rules.version },
+    currentValueMinor: parts.currentValueMinor,
+    segment: segmentLabel(lifecycle.stage, scores),
     segmentation,
   };
 }
