@@ -187,6 +187,39 @@ describeOnPostgresServer('GET /customers and GET /alerts/churn on PostgreSQL ser
     await t.as('reader').get('/alerts/churn?stage=declining').expect(400);
   });
 
+  it('sums up customers by stage and segment, NPS, CSAT, revenue and open complaints for the dashboard', async () => {
+    const { body } = await t.as('reader').get('/analytics/summary').expect(200);
+    expect(body.customers).toMatchObject({
+      total: 5,
+      byStage: { prospect: 1, new: 1, growth: 1, mature: 0, declining: 1, churned: 1 },
+      bySegment: { prospect: 1, churned: 1, unscored: 3 },
+      byValueQuadrant: { vip: 0, improve: 0, maintain: 0, abandon: 0 },
+      atRiskOfChurn: 2,
+    });
+    expect(Object.values(body.customers.byLoyaltyTier).reduce((a: number, b) => a + Number(b), 0)).toBe(5);
+    expect(body.satisfaction).toMatchObject({
+      nps: 100,
+      npsAnswers: 1,
+      promoters: 1,
+      csatAverage: 5,
+      csatSatisfiedPercent: 100,
+    });
+    expect(body.revenue).toEqual([{ currency: 'EUR', orders: 9, grossMinor: 23400, refundsMinor: 0, netMinor: 23400 }]);
+    expect(body.complaints).toEqual({ open: 1, total: 1 });
+    const recent = await t
+      .as('reader')
+      .get(`/analytics/summary?from=${daysAgo(50)}`)
+      .expect(200);
+    expect(recent.body.revenue).toEqual([
+      { currency: 'EUR', orders: 2, grossMinor: 3000, refundsMinor: 0, netMinor: 3000 },
+    ]);
+    const refused = await t
+      .as('reader')
+      .get(`/analytics/summary?from=${daysAgo(1)}&to=${daysAgo(2)}`)
+      .expect(400);
+    expect(refused.body.problems[0].field).toBe('to');
+  });
+
   it('moves a customer out of the alerts as soon as a new purchase is projected', async () => {
     await buy('ls-slipping', 's-3', 0, 5000);
     const { body } = await list(`?minCheckpoint=${lastCheckpoint}&churnRisk=true`).expect(200);

@@ -5,6 +5,7 @@ import { CustomerSchedulesModule } from '@crm/customers/customer-status/customer
 import { AuthModule, PlatformModule, type CrmConfig } from '@crm/platform';
 import { ProjectionsModule } from '@crm/projections';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
 import { readModels } from '@crm/catalog';
 
 @Module({})
@@ -20,7 +21,7 @@ export class AppModule {
         CustomersModule,
         CustomerSchedulesModule.forRoot('api'),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

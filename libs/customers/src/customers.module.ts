@@ -14,6 +14,8 @@ import { CustomerStatus1732420000800 } from './migrations/1732420000800-customer
 import { CustomerStatusService } from './customer-status/customer-status.service';
 import { ChurnAlertsController, ListCustomersController } from './queries/list-customers/list-customers.controller';
 import { ListCustomersHandler } from './queries/list-customers/list-customers.handler';
+import { AnalyticsSummaryController } from './queries/analytics-summary/analytics-summary.controller';
+import { AnalyticsSummaryHandler } from './queries/analytics-summary/analytics-summary.handler';
 import { CustomerSummaryEntity } from './projections/customer-summary/customer-summary.entity';
 import { customerSummaryProjection } from './projections/customer-summary/customer-summary.projection';
 import { CustomerTimelineEntity } from './projections/customer-timeline/customer-timeline.entity';
@@ -75,6 +77,7 @@ export const customersReadModel = {
     ...COMMAND_ROUTES.map((route) => commandController(route)),
     ListCustomersController,
     ChurnAlertsController,
+    AnalyticsSummaryController,
     GetCustomerController,
     GetCustomerTimelineController,
     ListComplaintsController,
@@ -85,6 +88,7 @@ export const customersReadModel = {
     CustomerCommandHandler,
     GetCustomerHandler,
     ListCustomersHandler,
+    AnalyticsSummaryHandler,
     GetCustomerTimelineHandler,
     ListComplaintsHandler,
     RevenueAnalyticsHandler,

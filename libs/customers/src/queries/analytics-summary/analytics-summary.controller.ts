@@ -1,0 +1,48 @@
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBadRequestResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { RequireRole } from '@crm/platform';
+import { AnalyticsSummaryQuery, type AnalyticsSummary } from './analytics-summary.handler';
+
+export class AnalyticsSummaryRequest {
+  @ApiPropertyOptional({ description: 'Surveys and revenue from this instant (inclusive).', format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: '… up to this instant (exclusive); default now.', format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  to?: string;
+}
+
+@ApiTags('analytics')
+@RequireRole('reader')
+@Controller('analytics')
+export class AnalyticsSummaryController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get('summary')
+  @ApiOkResponse({
+    description:
+      'Customers by lifecycle stage, segment, RFM segment, ABC class, pyramid tier, value quadrant and loyalty tier ' +
+      '(evaluated for today), how many are at risk of churning, company NPS and CSAT and revenue per currency over ' +
+      'the period, open complaints.',
+  })
+  @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
+  summary(@Query() request: AnalyticsSummaryRequest): Promise<AnalyticsSummary> {
+    const from = request.from ? new Date(request.from) : null;
+    const to = request.to ? new Date(request.to) : null;
+    if (from && to && from.getTime() >= to.getTime()) {
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'to must be after from',
+        problems: [{ field: 'to', rule: 'isAfterFrom', message: 'to must be after from' }],
+      });
+    }
+    return this.queries.execute<AnalyticsSummaryQuery, AnalyticsSummary>(
+      new AnalyticsSummaryQuery(from, to, new Date()),
+    );
+  }
+}
