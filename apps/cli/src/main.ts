@@ -11,6 +11,7 @@ import {
 } from './import.command';
 import { listCommand, projectionNames, rebuildCommand } from './projections.command';
 import { listRunsCommand, recomputeCommand } from './segments.command';
+import { clvFitCommand } from './clv.command';
 import { EXIT } from './summary';
 
 function concurrency(value: string): number {
@@ -132,6 +133,20 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the runs as one JSON array', false)
     .action(async (options: { json: boolean; limit: number }) => {
       setExitCode(await listRunsCommand(options, config()));
+    });
+
+  program
+    .command('analytics')
+    .description('customer analytics computed on demand and recorded')
+    .command('clv')
+    .description(
+      "fit the lifetime-value models (BG/NBD purchase frequency, Gamma-Gamma spend) on every customer's purchases up to " +
+        'the calibration end, record the fit with the store checkpoint and rules version, and print its parameters',
+    )
+    .requiredOption('--calibration-end <yyyy-mm-dd>', 'the last day (UTC, inclusive) of the purchases fitted')
+    .option('--json', 'print the parameters as one JSON object', false)
+    .action(async (options: { calibrationEnd: string; json: boolean }) => {
+      setExitCode(await clvFitCommand(options, config()));
     });
 
   return program;

@@ -11,6 +11,10 @@ import { CustomerSummaryFacts1732420000600 } from './migrations/1732420000600-cu
 import { AnalyticsFacts1732420000500 } from './migrations/1732420000500-analytics-facts';
 import { Segmentation1732420000700 } from './migrations/1732420000700-segmentation';
 import { CustomerStatus1732420000800 } from './migrations/1732420000800-customer-status';
+import { ClvFits1732420000900 } from './migrations/1732420000900-clv-fits';
+import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
+import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
+import { ClvService } from './value/clv.service';
 import { CustomerStatusService } from './customer-status/customer-status.service';
 import { ChurnAlertsController, ListCustomersController } from './queries/list-customers/list-customers.controller';
 import { ListCustomersHandler } from './queries/list-customers/list-customers.handler';
@@ -60,6 +64,7 @@ export const customersReadModel = {
     CustomerSummaryFacts1732420000600,
     Segmentation1732420000700,
     CustomerStatus1732420000800,
+    ClvFits1732420000900,
   ],
   projections: [
     customerSummaryProjection,
@@ -83,6 +88,7 @@ export const customersReadModel = {
     ListComplaintsController,
     RevenueAnalyticsController,
     GetCustomerLifecycleHistoryController,
+    ListClvFitsController,
   ],
   providers: [
     CustomerCommandHandler,
@@ -96,7 +102,9 @@ export const customersReadModel = {
     crmRulesProvider,
     SegmentationService,
     CustomerStatusService,
+    ClvService,
+    ListClvFitsHandler,
   ],
-  exports: [crmRulesProvider, SegmentationService],
+  exports: [crmRulesProvider, SegmentationService, ClvService],
 })
 export class CustomersModule {}

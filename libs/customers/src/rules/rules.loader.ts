@@ -21,6 +21,7 @@ const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
   'segmentation.pyramidOrdinaryShare',
   'churnRisk.rhythmGapMultiple',
   'churnRisk.probabilityAliveBelow',
+  'clv.monthlyDiscountRate',
 ]);
 
 /** Sections the file may not change yet, with the reason. */
@@ -82,7 +83,7 @@ function check(condition: boolean, path: string, message: string): void {
 
 /** Rules that only make sense together. */
 function checkCoherent(rules: CrmRules): void {
-  const { lifecycle, satisfaction, segmentation, loyalty, churnRisk } = rules;
+  const { lifecycle, satisfaction, segmentation, loyalty, churnRisk, clv } = rules;
   check(lifecycle.spendDropRatio <= 1, 'lifecycle.spendDropRatio', 'must be between 0 and 1');
   check(lifecycle.spendWindowDays >= 1, 'lifecycle.spendWindowDays', 'must be at least 1');
   check(lifecycle.matureMinPurchases >= 2, 'lifecycle.matureMinPurchases', 'must be at least 2');
@@ -130,6 +131,8 @@ function checkCoherent(rules: CrmRules): void {
   );
   check(churnRisk.probabilityAliveBelow <= 1, 'churnRisk.probabilityAliveBelow', 'must be between 0 and 1');
   check(churnRisk.npsDetractorSignal <= 1, 'churnRisk.npsDetractorSignal', 'must be 0 (off) or 1 (on)');
+  check(clv.horizonMonths >= 1 && clv.horizonMonths <= 600, 'clv.horizonMonths', 'must be from 1 to 600 months');
+  check(clv.monthlyDiscountRate < 1, 'clv.monthlyDiscountRate', 'must be a fraction below 1 (0.01 = 1 % a month)');
 }
 
 /**

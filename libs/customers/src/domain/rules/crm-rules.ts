@@ -59,6 +59,17 @@ export interface SegmentationRules {
 }
 
 /**
+ * Customer lifetime value (docs/read-models.md, "Customer lifetime value"):
+ * the predicted value is the expected discounted spend of the coming months.
+ */
+export interface ClvRules {
+  /** Months of future purchases the predicted value counts (monthly periods of 365.25 / 12 days). */
+  readonly horizonMonths: number;
+  /** Discount rate per month, a fraction (0.01 = 1 % a month); a purchase counts at the end of its month. */
+  readonly monthlyDiscountRate: number;
+}
+
+/**
  * Every rule with a number in it, in one versioned object. Operators change
  * them with a JSON file (CRM_RULES_FILE, docs/rules.md) that carries its own
  * version; answers computed with rules report the version they used.
@@ -71,6 +82,7 @@ export interface CrmRules {
   readonly segmentation: SegmentationRules;
   readonly loyalty: LoyaltyRules;
   readonly churnRisk: ChurnRiskRules;
+  readonly clv: ClvRules;
 }
 
 export const CRM_RULES_VERSION = 'crm-rules-defaults-1';
@@ -120,6 +132,10 @@ export const DEFAULT_CRM_RULES: CrmRules = {
     probabilityAliveBelow: 0.3,
     openComplaintsAtLeast: 1,
     npsDetractorSignal: 1,
+  },
+  clv: {
+    horizonMonths: 12,
+    monthlyDiscountRate: 0.01,
   },
 };
 

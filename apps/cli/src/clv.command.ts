@@ -1,0 +1,123 @@
+import type { EventStore } from '@crm/event-store';
+import { DATA_SOURCE, EVENT_STORE, ConfigError, type CrmConfig } from '@crm/platform';
+import { loadCrmRules } from '@crm/customers/rules/rules.loader';
+import { ClvFitError, ClvService, type ClvFit } from '@crm/customers/value/clv.service';
+import type { DataSource } from 'typeorm';
+import { describeStorage, openCliContext, UsageError } from './import.command';
+import { EXIT } from './summary';
+
+/** The calendar day of `--calibration-end`: YYYY-MM-DD, a real date, taken as a UTC day. */
+export function parseCalibrationEnd(value: string): Date {
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--calibration-end: not a date yyyy-mm-dd: ${JSON.stringify(value)}`);
+  }
+  return date;
+}
+
+/** The `--json` answer: the two models' parameters, with the fit's id and its whole record beside them. */
+export interface ClvFitJson {
+  readonly id: string;
+  readonly bgnbd: {
+    readonly r: number;
+    readonly alpha: number;
+    readonly a: number;
+    readonly b: number;
+    readonly logLikelihood: number;
+    readonly customers: number;
+  };
+  readonly gammaGamma: {
+    readonly p: number | null;
+    readonly q: number | null;
+    readonly gamma: number | null;
+    readonly logLikelihood: number | null;
+    readonly customers: number;
+  };
+  readonly fit: ClvFit;
+}
+
+export function clvFitJson(fit: ClvFit): ClvFitJson {
+  return {
+    id: fit.id,
+    bgnbd: { ...fit.bgNbd, logLikelihood: fit.bgNbdFit.logLikelihood, customers: fit.customers },
+    gammaGamma: {
+      p: fit.gammaGamma?.p ?? null,
+      q: fit.gammaGamma?.q ?? null,
+      gamma: fit.gammaGamma?.gamma ?? null,
+      logLikelihood: fit.gammaGammaFit.logLikelihood,
+      customers: fit.gammaGammaFit.customers,
+    },
+    fit,
+  };
+}
+
+const f = (value: number | null, digits = 4): string => (value === null ? '-' : value.toFixed(digits));
+
+export function formatFit(fit: ClvFit): string {
+  const gg = fit.gammaGamma;
+  return (
+    `fit ${fit.id} at ${fit.fittedAt}, calibration end ${fit.calibrationEnd}, rules ${fit.rulesVersion}\n` +
+    `  data: analytics_orders at checkpoint ${fit.ordersCheckpoint ?? 'none'} (store head ${fit.storeCheckpoint ?? 'none'})\n` +
+    `  BG/NBD       ${fit.customers.toLocaleString('en-US')} customers, ${fit.repeatCustomers.toLocaleString('en-US')} repeat: ` +
+    `r ${f(fit.bgNbd.r)}  alpha ${f(fit.bgNbd.alpha)}  a ${f(fit.bgNbd.a)}  b ${f(fit.bgNbd.b)}  ` +
+    `log-likelihood ${f(fit.bgNbdFit.logLikelihood, 2)}${fit.bgNbdFit.converged ? '' : ' (not converged)'}  ` +
+    `${fit.durationsMs.bgNbdFit} ms\n` +
+    `  Gamma-Gamma  ${fit.gammaGammaFit.customers.toLocaleString('en-US')} customers: ` +
+    `p ${f(gg?.p ?? null)}  q ${f(gg?.q ?? null)}  gamma ${f(gg?.gamma ?? null)}  ` +
+    `log-likelihood ${f(fit.gammaGammaFit.logLikelihood, 2)}` +
+    `${fit.gammaGammaFit.converged === false ? ' (not converged)' : ''}  ${fit.durationsMs.gammaGammaFit} ms\n` +
+    `  left out: ${fit.excluded.repeatCustomersWithoutSpend} repeat customers without repeat spend (Gamma-Gamma only), ` +
+    `${fit.excluded.firstPurchaseAfterEnd} customers first buying after the calibration end, ` +
+    `${fit.excluded.ordersInOtherCurrencies} orders in another currency than their customer's\n` +
+    (gg !== null && gg.q <= 1 ? '  q ≤ 1: the expected spend is infinite; customers get no predicted value\n' : '')
+  );
+}
+
+/**
+ * `crm analytics clv --calibration-end <yyyy-mm-dd> [--json]`: fits BG/NBD
+ * and Gamma-Gamma on the purchases up to that day, records the fit and
+ * prints it.
+ */
+export async function clvFitCommand(
+  options: { calibrationEnd: string; json: boolean },
+  config: CrmConfig,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Promise<number> {
+  const calibrationEnd = parseCalibrationEnd(options.calibrationEnd);
+  let rules;
+  try {
+    rules = loadCrmRules();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const storage = describeStorage(config);
+  process.stderr.write(
+    `fitting the lifetime-value models to ${options.calibrationEnd} on ${storage.mode} (${storage.location})\n`,
+  );
+  const context = await openCliContext(config);
+  try {
+    const store = context.get<EventStore>(EVENT_STORE);
+    const service = new ClvService(context.get<DataSource>(DATA_SOURCE), store, rules);
+    let fit: ClvFit;
+    try {
+      fit = await service.fit(calibrationEnd);
+    } catch (error) {
+      if (error instanceof ClvFitError) {
+        process.stderr.write(`crm: ${error.message}\n`);
+        return EXIT.failed;
+      }
+      throw error;
+    }
+    if (fit.ordersCheckpoint !== fit.storeCheckpoint) {
+      process.stderr.write(
+        'note: the fit reads the analytics_orders read model, which may not hold the newest events yet; ' +
+          'they reach it when the API (npm start) or the projector (npm run start:projector) runs\n',
+      );
+    }
+    write(options.json ? `${JSON.stringify(clvFitJson(fit))}\n` : formatFit(fit));
+    return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore } from '@crm/event-store';
+import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CrmRules } from '../domain/rules/crm-rules';
+import { fitBgNbd, fitGammaGamma } from '../domain/value-models';
+import { analyticsOrdersProjection } from '../projections/analytics-facts/analytics-orders.projection';
+import { CRM_RULES } from '../rules/rules.loader';
+import { type ClvModels, type CustomerValueScore, scoreCustomerValue } from './customer-value-score';
+import { type CustomerOrders, type CustomerValueSummary, customerValueSummary } from './customer-value-summary';
+
+const DAY_MS = 86_400_000;
+
+/** A recorded fit of the BG/NBD and Gamma-Gamma models (a row of clv_fits). */
+export interface ClvFit extends ClvModels {
+  readonly id: string;
+  readonly fittedAt: string;
+  /** The last UTC day of the calibration period (inclusive), YYYY-MM-DD. */
+  readonly calibrationEnd: string;
+  /** The store's head checkpoint when the fit started (null for an empty store). */
+  readonly storeCheckpoint: string | null;
+  /** The analytics_orders projection's checkpoint in the data fitted: the events the fit saw. */
+  readonly ordersCheckpoint: string | null;
+  readonly rulesVersion: string;
+  /** Customers who bought (in their main currency) up to the calibration end: the BG/NBD population. */
+  readonly customers: number;
+  /** Those of them with at least one repeat purchase day (x > 0). */
+  readonly repeatCustomers: number;
+  readonly bgNbdFit: { readonly logLikelihood: number; readonly converged: boolean };
+  readonly gammaGammaFit: {
+    /** Repeat customers with a positive mean repeat spend: the Gamma-Gamma population. */
+    readonly customers: number;
+    /** null when no customer could be fitted (then gammaGamma is null too). */
+    readonly logLikelihood: number | null;
+    readonly converged: boolean | null;
+  };
+  readonly excluded: {
+    /** Repeat customers whose mean repeat spend z̄ is ≤ 0: kept in BG/NBD, left out of Gamma-Gamma. */
+    readonly repeatCustomersWithoutSpend: number;
+    /** Customers whose first purchase in their main currency is after the calibration end. */
+    readonly firstPurchaseAfterEnd: number;
+    /** Orders up to the calibration end in another currency than their customer's main one. */
+    readonly ordersInOtherCurrencies: number;
+  };
+  readonly durationsMs: { readonly load: number; readonly bgNbdFit: number; readonly gammaGammaFit: number };
+}
+
+/** A customer's score as of a day, with the summary it was computed from. */
+export interface ScoredCustomer extends CustomerValueScore {
+  readonly customerId: string;
+  readonly x: number;
+  readonly tx: number;
+  readonly T: number;
+  readonly zbar: number | null;
+}
+
+/** Why a fit cannot be made. */
+export class ClvFitError extends Error {
+  readonly code = 'CLV_NOTHING_TO_FIT';
+}
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+/** YYYY-MM-DD of a UTC day number. */
+export function isoDayOf(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The UTC day number of an instant. */
+export function utcDayNumber(instant: Date): number {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('not a valid instant');
+  return Math.floor(ms / DAY_MS);
+}
+
+/**
+ * Every order of the chosen customers (all when `customerIds` is null) in
+ * their main currency (customer_summary.currency), up to `upToDay`
+ * inclusive (all when null), grouped by customer in one statement, in day
+ * then order id order.
+ */
+export async function loadCustomerOrders(
+  db: Queryable,
+  upToDay: number | null,
+  customerIds: readonly string[] | null,
+): Promise<CustomerOrders[]> {
+  const rows: Array<{
+    customer_id: string;
+    days: number[];
+    gross: Array<string | number>;
+    refunds: Array<string | number>;
+  }> = await db.query(
+    `SELECT o.customer_id,
+              array_agg(o.day - DATE '1970-01-01' ORDER BY o.day, o.order_id) AS days,
+              array_agg(o.gross_minor ORDER BY o.day, o.order_id) AS gross,
+              array_agg(o.refunds_minor ORDER BY o.day, o.order_id) AS refunds
+         FROM analytics_orders o
+         JOIN customer_summary s ON s.customer_id = o.customer_id AND s.currency = o.currency
+        WHERE ($1::integer IS NULL OR o.day <= DATE '1970-01-01' + $1::integer)
+          AND ($2::text[] IS NULL OR o.customer_id = ANY ($2::text[]))
+        GROUP BY o.customer_id
+        ORDER BY o.customer_id`,
+    [upToDay, customerIds === null ? null : [...customerIds]],
+  );
+  return rows.map((row) => ({
+    customerId: row.customer_id,
+    orders: row.days.map((day, k) => ({
+      day: Number(day),
+      grossMinor: Number(row.gross[k]),
+      refundsMinor: Number(row.refunds[k]),
+    })),
+  }));
+}
+
+interface FitRow {
+  id: string;
+  fitted_at: Date | string;
+  calibration_end: Date | string;
+  store_checkpoint: string | null;
+  orders_checkpoint: string | null;
+  rules_version: string;
+  customers: number;
+  repeat_customers: number;
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  bgnbd_log_likelihood: number;
+  bgnbd_converged: boolean;
+  gg_customers: number;
+  p: number | null;
+  q: number | null;
+  gamma: number | null;
+  gg_log_likelihood: number | null;
+  gg_converged: boolean | null;
+  excluded_no_repeat_spend: number;
+  excluded_first_after_end: number;
+  excluded_other_currency: number;
+  load_ms: number;
+  bgnbd_fit_ms: number;
+  gg_fit_ms: number;
+}
+
+/** The date column as YYYY-MM-DD, whether the driver answers text or a Date at local midnight. */
+function dateText(value: Date | string): string {
+  if (typeof value === 'string') return value.slice(0, 10);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+}
+
+const num = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+function fitOf(row: FitRow): ClvFit {
+  const p = num(row.p);
+  const q = num(row.q);
+  const gamma = num(row.gamma);
+  return {
+    id: row.id,
+    fittedAt: new Date(row.fitted_at).toISOString(),
+    calibrationEnd: dateText(row.calibration_end),
+    storeCheckpoint: row.store_checkpoint,
+    ordersCheckpoint: row.orders_checkpoint,
+    rulesVersion: row.rules_version,
+    customers: Number(row.customers),
+    repeatCustomers: Number(row.repeat_customers),
+    bgNbd: { r: Number(row.r), alpha: Number(row.alpha), a: Number(row.a), b: Number(row.b) },
+    bgNbdFit: { logLikelihood: Number(row.bgnbd_log_likelihood), converged: row.bgnbd_converged },
+    gammaGamma: p === null || q === null || gamma === null ? null : { p, q, gamma },
+    gammaGammaFit: {
+      customers: Number(row.gg_customers),
+      logLikelihood: num(row.gg_log_likelihood),
+      converged: row.gg_converged,
+    },
+    excluded: {
+      repeatCustomersWithoutSpend: Number(row.excluded_no_repeat_spend),
+      firstPurchaseAfterEnd: Number(row.excluded_first_after_end),
+      ordersInOtherCurrencies: Number(row.excluded_other_currency),
+    },
+    durationsMs: {
+      load: Number(row.load_ms),
+      bgNbdFit: Number(row.bgnbd_fit_ms),
+      gammaGammaFit: Number(row.gg_fit_ms),
+    },
+  };
+}
+
+/**
+ * Customer lifetime value (docs/read-models.md, "Customer lifetime value"):
+ * fits the BG/NBD and Gamma-Gamma models on the purchases the analytics
+ * read model holds, records each fit, and scores customers with a fit.
+ */
+@Injectable()
+export class ClvService {
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CRM_RULES) private readonly rules: CrmRules,
+  ) {}
+
+  /**
+   * Fits both models on every customer's purchases up to the UTC day of
+   * `calibrationEnd` (inclusive) and records the fit. The orders are read in
+   * one REPEATABLE READ snapshot with the analytics_orders checkpoint they
+   * reflect; throws ClvFitError when no customer bought by then.
+   */
+  async fit(calibrationEnd: Date, options: { now?: Date; id?: string } = {}): Promise<ClvFit> {
+    const endDay = utcDayNumber(calibrationEnd);
+    const id = options.id ?? randomUUID();
+    const storeCheckpoint = await this.store.headCheckpoint();
+    const loadStarted = performance.now();
+    const { orders, ordersCheckpoint, otherCurrency } = await this.dataSource.transaction(
+      'REPEATABLE READ',
+      async (manager) => {
+        const [checkpoint]: Array<{ checkpoint: string | null }> = await manager.query(
+          'SELECT checkpoint FROM projection_checkpoints WHERE name = $1',
+          [analyticsOrdersProjection.name],
+        );
+        const [other]: Array<{ n: number }> = await manager.query(
+          `SELECT count(*)::integer AS n
+             FROM analytics_orders o JOIN customer_summary s ON s.customer_id = o.customer_id
+            WHERE o.currency IS DISTINCT FROM s.currency AND o.day <= DATE '1970-01-01' + $1::integer`,
+          [endDay],
+        );
+        return {
+          orders: await loadCustomerOrders(manager, null, null),
+          ordersCheckpoint: checkpoint?.checkpoint ?? null,
+          otherCurrency: other?.n ?? 0,
+        };
+      },
+    );
+    const summaries: CustomerValueSummary[] = [];
+    for (const customer of orders) {
+      const summary = customerValueSummary(customer, endDay);
+      if (summary !== null) summaries.push(summary);
+    }
+    const loadMs = performance.now() - loadStarted;
+    if (summaries.length === 0) {
+      throw new ClvFitError(`no customer bought up to ${isoDayOf(endDay)}: nothing to fit`);
+    }
+    const bgStarted = performance.now();
+    const bg = fitBgNbd(summaries);
+    const bgMs = performance.now() - bgStarted;
+    const repeat = summaries.filter((s) => s.x > 0);
+    // z̄ ≤ 0 (repeat purchases of no value): no information on the spend distribution, and the model's density is
+    // not defined there. Those customers stay in BG/NBD and are scored with the population's mean spend pulled
+    // towards their own 0; the fit leaves them out and counts them.
+    const spending = repeat.flatMap((s) => (s.zbar !== null && s.zbar > 0 ? [{ x: s.x, zbar: s.zbar }] : []));
+    const ggStarted = performance.now();
+    const gg = spending.length > 0 ? fitGammaGamma(spending) : null;
+    const ggMs = gg === null ? 0 : performance.now() - ggStarted;
+    const row: FitRow = {
+      id,
+      fitted_at: options.now ?? new Date(),
+      calibration_end: isoDayOf(endDay),
+      store_checkpoint: storeCheckpoint,
+      orders_checkpoint: ordersCheckpoint,
+      rules_version: this.rules.version,
+      customers: summaries.length,
+      repeat_customers: repeat.length,
+      ...bg.parameters,
+      bgnbd_log_likelihood: bg.logLikelihood,
+      bgnbd_converged: bg.converged,
+      gg_customers: spending.length,
+      p: gg?.parameters.p ?? null,
+      q: gg?.parameters.q ?? null,
+      gamma: gg?.parameters.gamma ?? null,
+      gg_log_likelihood: gg?.logLikelihood ?? null,
+      gg_converged: gg?.converged ?? null,
+      excluded_no_repeat_spend: repeat.length - spending.length,
+      excluded_first_after_end: orders.length - summaries.length,
+      excluded_other_currency: otherCurrency,
+      load_ms: Math.round(loadMs),
+      bgnbd_fit_ms: Math.round(bgMs),
+      gg_fit_ms: Math.round(ggMs),
+    };
+    const columns = Object.keys(row) as (keyof FitRow)[];
+    await this.dataSource.query(
+      `INSERT INTO clv_fits (${columns.join(', ')}) VALUES (${columns.map((_, k) => `$${k + 1}`).join(', ')})`,
+      columns.map((column) => row[column]),
+    );
+    return fitOf(row);
+  }
+
+  /** The recorded fits, newest first. */
+  async listFits(limit = 20): Promise<ClvFit[]> {
+    const rows: FitRow[] = await this.dataSource.query(
+      'SELECT * FROM clv_fits ORDER BY fitted_at DESC, id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(fitOf);
+  }
+
+  /** The newest fit, or null before the first. */
+  async latestFit(): Promise<ClvFit | null> {
+    return (await this.listFits(1))[0] ?? null;
+  }
+
+  /**
+   * Scores customers with a fit as of a UTC day: each customer's summary is
+   * computed from their purchases up to `asOfDay` inclusive (T measured to
+   * it), then P(alive), the purchases expected in the next 52 weeks, the
+   * expected spend per purchase and the predicted value over the rules'
+   * horizon (`clv.horizonMonths`, `clv.monthlyDiscountRate`). All customers
+   * when `customerIds` is omitted; the orders of all of them are read in one
+   * statement (pass `manager` to read inside a caller's transaction).
+   * Customers without a purchase up to `asOfDay` are left out; the answer is
+   * ordered by customer id.
+   */
+  async scoreCustomers(
+    fit: ClvModels,
+    asOfDay: number,
+    customerIds?: readonly string[],
+    manager?: EntityManager,
+  ): Promise<ScoredCustomer[]> {
+    if (!Number.isInteger(asOfDay)) throw new RangeError(`asOfDay must be a whole UTC day number, got ${asOfDay}`);
+    if (customerIds !== undefined && customerIds.length === 0) return [];
+    const orders = await loadCustomerOrders(manager ?? this.dataSource, asOfDay, customerIds ?? null);
+    const scored: ScoredCustomer[] = [];
+    for (const customer of orders) {
+      const summary = customerValueSummary(customer, asOfDay);
+      if (summary === null) continue;
+      const { customerId, x, tx, T, zbar } = summary;
+      scored.push({ customerId, x, tx, T, zbar, ...scoreCustomerValue(fit, summary, this.rules.clv) });
+    }
+    return scored;
+  }
+}
