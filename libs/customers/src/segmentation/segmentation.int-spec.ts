@@ -90,6 +90,7 @@ interface SegmentRow {
   rfm_segment: string;
   abc_class: string;
   pyramid_tier: string;
+  current_value_minor: string;
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string | number): Record<string, number> {
@@ -106,11 +107,12 @@ if (postgresServerUnavailable()) {
     let dataSource: DataSource;
     const rules: CrmRules = { ...DEFAULT_CRM_RULES, version: 'segmentation-test-1' };
     let service: SegmentationService;
+    const summaries = new Map<string, CustomerSummaryWithFacts>();
 
     const segmentsOf = async (runId: string): Promise<SegmentRow[]> =>
       dataSource.query(
         `SELECT customer_id, recency_days, frequency, monetary_minor, r_score, f_score, m_score,
-                rfm_segment, abc_class, pyramid_tier
+                rfm_segment, abc_class, pyramid_tier, current_value_minor
            FROM customer_segments WHERE run_id = $1 ORDER BY customer_id`,
         [runId],
       );
@@ -127,7 +129,9 @@ if (postgresServerUnavailable()) {
       });
       await dataSource.initialize();
       await dataSource.runMigrations();
-      await dataSource.manager.insert(CustomerSummaryEntity, population());
+      const rows = population();
+      for (const row of rows) summaries.set(row.customerId, row);
+      await dataSource.manager.insert(CustomerSummaryEntity, rows);
       service = new SegmentationService(dataSource, rules);
     }, 60_000);
 
@@ -181,6 +185,28 @@ if (postgresServerUnavailable()) {
       expect(spendOf('A') / total).toBeGreaterThanOrEqual(0.8);
       expect((spendOf('A') + spendOf('B')) / total).toBeGreaterThanOrEqual(0.95);
       expect(report.abcClasses).toEqual(countBy(rows, (r) => r.abc_class));
+      const percent = (share: number) => Math.round(share * 1000) / 10;
+      expect(report.abcSpendSharePercent).toEqual({
+        A: percent(spendOf('A') / total),
+        B: percent(spendOf('B') / total),
+        C: percent(spendOf('C') / total),
+      });
+
+      // Stages as of the run's instant: the 1,000 buyers and 25 prospects; the late buyer registered in 2020
+      // is a prospect then too.
+      const stages = report.lifecycleStages!;
+      expect(Object.keys(stages)).toEqual(['prospect', 'new', 'growth', 'mature', 'declining', 'churned']);
+      expect(stages.prospect).toBe(PROSPECTS + 1);
+      expect(Object.values(stages).reduce((sum, n) => sum + n, 0)).toBe(BUYERS + PROSPECTS + 1);
+      // The current value is the net spend of the 365 days up to the as-of day.
+      for (const row of rows.slice(0, 50)) {
+        const source = summaries.get(row.customer_id)!;
+        const expected = source.spendDays.reduce(
+          (sum, day, i) => (day <= AS_OF_DAY && day > AS_OF_DAY - 365 ? sum + source.spendDayNetMinor[i]! : sum),
+          0,
+        );
+        expect([row.customer_id, Number(row.current_value_minor)]).toEqual([row.customer_id, expected]);
+      }
 
       // Quintiles: 200 buyers per score; more recent, more frequent, bigger spenders score higher.
       for (const score of ['r_score', 'f_score', 'm_score'] as const) {

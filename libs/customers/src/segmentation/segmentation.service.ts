@@ -317,7 +317,9 @@ export class SegmentationService {
     for (const row of spend) abcSpendSharePercent[row.key] = Number(row.share ?? 0);
     return {
       ...runOf(runs[0]),
-      lifecycleStages: runs[0].stage_counts,
+      lifecycleStages: runs[0].stage_counts
+        ? Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, runs[0]!.stage_counts![stage] ?? 0]))
+        : null,
       abcClasses: await count('abc_class', ABC_CLASSES),
       abcSpendSharePercent,
       pyramidTiers: await count('pyramid_tier', PYRAMID_TIERS),
