@@ -41,6 +41,7 @@ export class RevenueAnalyticsController {
         category: request.category ?? null,
         channel: request.channel ?? null,
         accountManager: request.accountManager ?? null,
+        segment: request.segment ?? null,
       }),
     );
   }

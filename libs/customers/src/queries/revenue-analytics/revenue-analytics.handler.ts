@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATA_SOURCE } from '@crm/platform/tokens';
 import type { DataSource } from 'typeorm';
+import { CustomerStatusService } from '../../customer-status/customer-status.service';
 import {
   RevenueAnalyticsQuery,
   type RevenueAnalyticsAnswer,
@@ -25,15 +26,16 @@ const DIMENSION_COLUMNS: Readonly<Record<RevenueDimension, string>> = {
   category: 'category',
   channel: 'channel',
   accountManager: 'account_manager_id',
+  segment: "coalesce(st.segment, '')",
 };
 
 const MEASURES = `
   SUM(gross_minor)::text                     AS "grossRevenueMinor",
   SUM(refunds_minor)::text                   AS "refundsMinor",
   SUM(net_minor)::text                       AS "netRevenueMinor",
-  COUNT(DISTINCT (customer_id, order_id))::int AS "orders",
+  COUNT(DISTINCT (f.customer_id, order_id))::int AS "orders",
   SUM(units)::text                           AS "units",
-  COUNT(DISTINCT customer_id)::int           AS "customers"`;
+  COUNT(DISTINCT f.customer_id)::int         AS "customers"`;
 
 const SUMMED = ['grossRevenueMinor', 'refundsMinor', 'netRevenueMinor', 'units'] as const;
 
@@ -45,9 +47,15 @@ const SUMMED = ['grossRevenueMinor', 'refundsMinor', 'netRevenueMinor', 'units']
  */
 @QueryHandler(RevenueAnalyticsQuery)
 export class RevenueAnalyticsHandler implements IQueryHandler<RevenueAnalyticsQuery, RevenueAnalyticsAnswer> {
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly statuses: CustomerStatusService,
+  ) {}
 
   async execute({ spec }: RevenueAnalyticsQuery): Promise<RevenueAnalyticsAnswer> {
+    const bySegment = spec.segment !== null || spec.dimensions.includes('segment');
+    // The segment is today's: re-evaluate the statuses that are due first.
+    if (bySegment) await this.statuses.refresh(new Date());
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
@@ -59,6 +67,7 @@ export class RevenueAnalyticsHandler implements IQueryHandler<RevenueAnalyticsQu
     if (spec.category) where.push(`category = ${param(spec.category)}`);
     if (spec.channel) where.push(`channel = ${param(spec.channel)}`);
     if (spec.accountManager) where.push(`account_manager_id = ${param(spec.accountManager)}`);
+    if (spec.segment) where.push(`st.segment = ${param(spec.segment)}`);
 
     const groups: string[] = [];
     if (spec.time) {
@@ -72,7 +81,8 @@ export class RevenueAnalyticsHandler implements IQueryHandler<RevenueAnalyticsQu
 
     const raw: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT ${groups.join(',\n              ')},${MEASURES}
-         FROM analytics_revenue_facts
+         FROM analytics_revenue_facts f
+        ${bySegment ? 'LEFT JOIN customer_status st ON st.customer_id = f.customer_id' : ''}
         WHERE ${where.join(' AND ')}
         GROUP BY ${positions}
         ORDER BY ${positions}`,

@@ -2,11 +2,10 @@ import type { PurchaseChannel } from '../../domain/customer.events';
 
 export const TIME_GRANULARITIES = ['year', 'quarter', 'month', 'week', 'day'] as const;
 export type TimeGranularity = (typeof TIME_GRANULARITIES)[number];
-export const REVENUE_DIMENSIONS = ['region', 'category', 'channel', 'accountManager'] as const;
+/** `segment` is the customer's segment today (customer_status), not at the time of the order. */
+export const REVENUE_DIMENSIONS = ['region', 'category', 'channel', 'accountManager', 'segment'] as const;
 export type RevenueDimension = (typeof REVENUE_DIMENSIONS)[number];
-/** Accepted by name, refused until a customer segment is recorded. */
-export const UNAVAILABLE_DIMENSIONS = ['segment'] as const;
-export const GROUP_BY_NAMES = [...TIME_GRANULARITIES, ...REVENUE_DIMENSIONS, ...UNAVAILABLE_DIMENSIONS] as const;
+export const GROUP_BY_NAMES = [...TIME_GRANULARITIES, ...REVENUE_DIMENSIONS] as const;
 
 export interface RevenueAnalyticsSpec {
   /** At most one time granularity; the other grouping dimensions in the order asked for. */
@@ -21,6 +20,7 @@ export interface RevenueAnalyticsSpec {
   readonly category: string | null;
   readonly channel: PurchaseChannel | null;
   readonly accountManager: string | null;
+  readonly segment: string | null;
 }
 
 /** Revenue, orders, units and customers over a day range, grouped by time and dimensions. */

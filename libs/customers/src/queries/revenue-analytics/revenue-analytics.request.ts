@@ -11,7 +11,7 @@ import {
 import { PURCHASE_CHANNELS, type PurchaseChannel } from '../../domain/customer.events';
 import { isCurrencyCode } from '../../domain/money';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
-import { GROUP_BY_NAMES, TIME_GRANULARITIES, UNAVAILABLE_DIMENSIONS } from './revenue-analytics.query';
+import { GROUP_BY_NAMES, TIME_GRANULARITIES } from './revenue-analytics.query';
 
 /** The longest day range one question may cover. */
 export const MAX_RANGE_YEARS = 5;
@@ -40,8 +40,6 @@ export function groupByProblem(value: unknown): string | null {
   if (new Set(names).size !== names.length) return 'groupBy names each dimension at most once';
   const times = names.filter((name) => (TIME_GRANULARITIES as readonly string[]).includes(name));
   if (times.length > 1) return `groupBy takes at most one time granularity (${TIME_GRANULARITIES.join(', ')})`;
-  const unavailable = names.find((name) => (UNAVAILABLE_DIMENSIONS as readonly string[]).includes(name));
-  if (unavailable) return `groupBy: ${unavailable} is not yet available (no customer ${unavailable} is recorded)`;
   return null;
 }
 
@@ -131,7 +129,7 @@ export class RevenueAnalyticsRequest {
   @ApiPropertyOptional({
     description:
       `Comma-separated: at most one of ${TIME_GRANULARITIES.join(', ')}, and any of region, category, channel, ` +
-      'accountManager (segment is not yet available: 400). Rows are always per currency.',
+      'accountManager, segment (the customer\'s segment today). Rows are always per currency.',
     example: 'month,region',
   })
   @IsOptional()
@@ -167,4 +165,10 @@ export class RevenueAnalyticsRequest {
   @IsString()
   @Matches(ID_PATTERN, { message: `accountManager ${ID_RULE}` })
   accountManager?: string;
+
+  @ApiPropertyOptional({ description: "Only customers whose segment today is this (customer_status's `segment`)." })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  segment?: string;
 }
