@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CdnowSource, runImport } from '@crm/imports';
+import { CRM_CONFIG, DATA_SOURCE, type CrmConfig } from '@crm/platform';
+import { waitForProjection } from '@crm/projections';
+import { simulatePurchaseHistories } from '@crm/customers/domain/value-models/testing/simulate';
+import { analyticsOrdersProjection } from '@crm/customers/projections/analytics-facts/analytics-orders.projection';
+import { customerSummaryProjection } from '@crm/customers/projections/customer-summary/customer-summary.projection';
+import { ClvService, utcDayNumber, type ClvFit } from '@crm/customers/value/clv.service';
+import type { DataSource } from 'typeorm';
+import { clvFitCommand, type ClvFitJson } from '../../apps/cli/src/clv.command';
+import { commandBusDispatcher, IMPORT_ACTOR, UsageError } from '../../apps/cli/src/import.command';
+import { describeOnPostgresServer } from '../support/server-suites';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const DAY_MS = 86_400_000;
+const JAN_1_1997 = Date.UTC(1997, 0, 1) / DAY_MS;
+const CALIBRATION_END = '1997-06-30';
+const END_DAY = Date.UTC(1997, 5, 30) / DAY_MS;
+const SIMULATED = 300;
+
+const yyyymmdd = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
+
+/**
+ * A CDNOW-format file: 300 customers drawn from the models with the published
+ * CDNOW parameters (first purchases in the first 12 weeks of 1997), and three
+ * hand-made ones:
+ *   90001  1997-01-06 $10.00 and $5.50, 1997-02-03 $20.00 (refunded $5.00 over HTTP), 1997-03-03 $30.25,
+ *          1997-12-01 $99.00 (after the calibration end), and a EUR purchase over HTTP (another currency)
+ *          → at 1997-06-30: x = 2, t_x = 8 weeks, T = 25 weeks, z̄ = (15.00 + 30.25) / 2 = 22.625
+ *   90002  first purchase 1997-11-03, after the calibration end
+ *   90003  1997-01-10 $12.00, then 1997-02-10 $0.00: a repeat buyer without repeat spend
+ */
+function populationFile(folder: string): string {
+  const histories = simulatePurchaseHistories(
+    { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+    { p: 6.25, q: 3.74, gamma: 15.44 },
+    { customers: SIMULATED, arrivalDays: 84, endDay: 364, seed: 7 },
+  );
+  const lines = [' customer_id  date number_of_cds  dollar_value'];
+  histories.forEach((history, k) => {
+    const id = `5${String(k).padStart(4, '0')}`;
+    for (const { day, spend } of history) {
+      lines.push(`${id} ${yyyymmdd(JAN_1_1997 + day)} 1 ${Math.max(0.01, spend).toFixed(2)}`);
+    }
+  });
+  lines.push(
+    '90001 19970106 1 10.00',
+    '90001 19970106 1 5.50',
+    '90001 19970203 2 20.00',
+    '90001 19970303 3 30.25',
+    '90001 19971201 1 99.00',
+    '90002 19971103 1 15.00',
+    '90003 19970110 1 12.00',
+    '90003 19970210 1 0.00',
+  );
+  const file = join(folder, 'population.txt');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () => {
+  let t: TestApp;
+  let folder: string;
+  let service: ClvService;
+  let fit: ClvFit;
+
+  beforeAll(async () => {
+    t = await startTestApp('postgres');
+    folder = mkdtempSync(join(tmpdir(), 'crm-clv-'));
+    const report = await runImport(
+      await CdnowSource.read(populationFile(folder), new Date('2026-01-01T00:00:00Z')),
+      commandBusDispatcher(t.app),
+      { concurrency: 8, correlationId: 'clv-e2e', actor: IMPORT_ACTOR },
+    );
+    expect(report.rowsRefused).toBe(0);
+    await t
+      .as('writer')
+      .post('/customers/90001/purchases/cdnow-90001-19970203-1/refunds')
+      .send({ amountMinor: 500, reason: 'damaged', occurredAt: '1997-02-20T10:00:00Z' })
+      .expect(201);
+    const { body } = await t
+      .as('writer')
+      .post('/customers/90001/purchases')
+      .send({
+        orderId: 'eur-1',
+        currency: 'EUR',
+        channel: 'web',
+        lines: [{ sku: 'SKU-1', category: 'books', quantity: 1, unitPriceMinor: 4_000 }],
+        occurredAt: '1997-04-07T09:00:00Z',
+      })
+      .expect(201);
+    const dataSource = t.app.get<DataSource>(DATA_SOURCE);
+    for (const projection of [analyticsOrdersProjection, customerSummaryProjection]) {
+      const wait = await waitForProjection(t.store, dataSource, projection, body.checkpoint as string, {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
+      expect(wait).toEqual({ reached: true });
+    }
+    service = t.app.get(ClvService);
+    fit = await service.fit(new Date(`${CALIBRATION_END}T00:00:00Z`));
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('summarises a hand-made customer exactly from the orders of its main currency, refunds on the order day', async () => {
+    const [scored, ...others] = await service.scoreCustomers(fit, END_DAY, ['90001', 'no-such-customer']);
+    expect(others).toEqual([]);
+    expect(scored).toMatchObject({ customerId: '90001', x: 2, tx: 8, T: 25, zbar: 22.625 });
+    expect(scored!.probabilityAlive).toBeGreaterThan(0);
+    expect(scored!.probabilityAlive).toBeLessThanOrEqual(1);
+    expect(scored!.expectedPurchases12Months).toBeGreaterThan(0);
+    expect(scored!.expectedSpendMinor).toBeGreaterThan(0);
+    expect(scored!.predictedValueMinor).toBeGreaterThan(0);
+    // Later, T is measured to the later day and the purchase of 1997-12-01 counts.
+    const [later] = await service.scoreCustomers(fit, utcDayNumber(new Date('1997-12-31T00:00:00Z')), ['90001']);
+    expect(later).toMatchObject({ x: 3, T: 359 / 7, zbar: (15 + 30.25 + 99) / 3 });
+    // Before their first purchase a customer is not scored.
+    expect(await service.scoreCustomers(fit, END_DAY, ['90002'])).toEqual([]);
+  });
+
+  it('records the fit with the store checkpoint, the read model it saw and the rules version', async () => {
+    expect(fit).toMatchObject({
+      calibrationEnd: CALIBRATION_END,
+      rulesVersion: 'crm-rules-defaults-1',
+      storeCheckpoint: await t.store.headCheckpoint(),
+      excluded: { repeatCustomersWithoutSpend: 1, firstPurchaseAfterEnd: 1, ordersInOtherCurrencies: 1 },
+    });
+    expect(fit.ordersCheckpoint).not.toBeNull();
+    // Every simulated customer arrived by the 12th week; 90001 and 90003 too.
+    expect(fit.customers).toBe(SIMULATED + 2);
+    expect(fit.gammaGammaFit.customers).toBe(fit.repeatCustomers - 1);
+    expect(fit.bgNbdFit.converged).toBe(true);
+    for (const value of Object.values(fit.bgNbd)) expect(value).toBeGreaterThan(0);
+    expect(fit.gammaGamma).not.toBeNull();
+    expect(await service.latestFit()).toEqual(fit);
+  });
+
+  it('scores every customer in one call', async () => {
+    const scores = await service.scoreCustomers(fit, END_DAY);
+    expect(scores).toHaveLength(SIMULATED + 2);
+    expect(scores.map((s) => s.customerId)).toEqual([...scores.map((s) => s.customerId)].sort());
+  });
+
+  it('prints the fit as one JSON object from the CLI, and refuses a bad date naming the option', async () => {
+    const config = t.app.get<CrmConfig>(CRM_CONFIG);
+    let out = '';
+    const code = await clvFitCommand({ calibrationEnd: CALIBRATION_END, json: true }, config, (text) => (out += text));
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    const json = JSON.parse(out) as ClvFitJson;
+    expect(Object.keys(json).sort()).toEqual(['bgnbd', 'fit', 'gammaGamma', 'id']);
+    expect(Object.keys(json.bgnbd).sort()).toEqual(['a', 'alpha', 'b', 'customers', 'logLikelihood', 'r']);
+    expect(Object.keys(json.gammaGamma).sort()).toEqual(['customers', 'gamma', 'logLikelihood', 'p', 'q']);
+    // The same data and calibration give the same estimates.
+    expect(json.bgnbd).toEqual({ ...fit.bgNbd, logLikelihood: fit.bgNbdFit.logLikelihood, customers: fit.customers });
+    expect(json.gammaGamma).toEqual({
+      ...fit.gammaGamma,
+      logLikelihood: fit.gammaGammaFit.logLikelihood,
+      customers: fit.gammaGammaFit.customers,
+    });
+    await expect(clvFitCommand({ calibrationEnd: '1997-02-30', json: true }, config)).rejects.toThrow(
+      new UsageError('--calibration-end: not a date yyyy-mm-dd: "1997-02-30"'),
+    );
+  });
+
+  it('lists the recorded fits newest first over HTTP, with a limit', async () => {
+    const { body } = await t.as('reader').get('/analytics/clv/fits').expect(200);
+    expect(body.items).toHaveLength(2);
+    expect(body.items[1]).toEqual(JSON.parse(JSON.stringify(fit)));
+    expect(body.items[0].fittedAt >= body.items[1].fittedAt).toBe(true);
+    const { body: one } = await t.as('reader').get('/analytics/clv/fits?limit=1').expect(200);
+    expect(one.items.map((item: ClvFit) => item.id)).toEqual([body.items[0].id]);
+    const bad = await t.as('reader').get('/analytics/clv/fits?limit=0').expect(400);
+    expect(bad.body.problems.map((p: { field: string }) => p.field)).toEqual(['limit']);
+  });
+});
