@@ -15,6 +15,8 @@ import { ClvFits1732420000900 } from './migrations/1732420000900-clv-fits';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
+import { CustomerAuditController } from './audit/customer-audit.controller';
+import { CustomerAuditService } from './audit/customer-audit.service';
 import { CustomerStatusService } from './customer-status/customer-status.service';
 import { ChurnAlertsController, ListCustomersController } from './queries/list-customers/list-customers.controller';
 import { ListCustomersHandler } from './queries/list-customers/list-customers.handler';
@@ -83,6 +85,7 @@ export const customersReadModel = {
     ListCustomersController,
     ChurnAlertsController,
     AnalyticsSummaryController,
+    CustomerAuditController,
     GetCustomerController,
     GetCustomerTimelineController,
     ListComplaintsController,
@@ -95,6 +98,7 @@ export const customersReadModel = {
     GetCustomerHandler,
     ListCustomersHandler,
     AnalyticsSummaryHandler,
+    CustomerAuditService,
     GetCustomerTimelineHandler,
     ListComplaintsHandler,
     RevenueAnalyticsHandler,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DATA_SOURCE } from '@crm/platform/tokens';
 import { MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { lifecycleFactsOf } from '../customer-status/customer-status';
@@ -8,6 +8,7 @@ import { CustomerSummaryEntity } from '../projections/customer-summary/customer-
 import { RFM_SEGMENTS, rfmSegment } from '../domain/rfm-segments';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CRM_RULES } from '../rules/rules.loader';
+import { ClvService } from '../value/clv.service';
 
 export type AbcClass = 'A' | 'B' | 'C';
 export type PyramidTier = 'vip' | 'major' | 'ordinary' | 'small';
@@ -158,18 +159,24 @@ function runOf(row: RunRow): SegmentationRun {
   };
 }
 
-/** The customer's scores in the latest run, or null (no run yet, or no purchase up to that run's as-of). */
+/**
+ * The customer's scores in the latest run (made at or before `inForceAt`,
+ * when given: the run in force then), or null (no such run, or no purchase
+ * up to that run's as-of).
+ */
 export async function latestCustomerSegmentation(
   dataSource: DataSource,
   customerId: string,
+  inForceAt: Date | null = null,
 ): Promise<CustomerSegmentation | null> {
   const rows: Array<RunRow & Record<string, unknown>> = await dataSource.query(
     `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.r_score, s.f_score, s.m_score,
             s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
             s.probability_alive, s.value_quadrant
-       FROM (SELECT * FROM segmentation_runs ORDER BY run_at DESC, id DESC LIMIT 1) r
+       FROM (SELECT * FROM segmentation_runs WHERE $2::timestamptz IS NULL OR run_at <= $2::timestamptz
+              ORDER BY run_at DESC, id DESC LIMIT 1) r
        JOIN customer_segments s ON s.run_id = r.id AND s.customer_id = $1`,
-    [customerId],
+    [customerId, inForceAt],
   );
   const row = rows[0];
   if (!row) return null;
@@ -201,6 +208,7 @@ export class SegmentationService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CRM_RULES) private readonly rules: CrmRules,
+    @Optional() private readonly clv: ClvService | null = null,
   ) {}
 
   /** Scores every customer who bought up to `asOf`, in one transaction with the run's row. */
@@ -254,14 +262,79 @@ export class SegmentationService {
         segmentation.currentValueWindowDays,
       ]);
       const stageCounts = await this.stageCounts(manager, asOf);
+      const quadrant = await this.valueQuadrants(manager, id, Math.floor(asOf.getTime() / DAY_MS));
       await manager.query(
-        `INSERT INTO segmentation_runs (id, run_at, as_of, rules_version, customers, buyers, stage_counts)
+        `INSERT INTO segmentation_runs (id, run_at, as_of, rules_version, customers, buyers, stage_counts,
+                                        clv_fit_id, current_value_threshold, potential_value_threshold)
          VALUES ($1, $2, $3, $4, (SELECT count(*) FROM customer_summary),
-                 (SELECT count(*) FROM customer_segments WHERE run_id = $1), $5::jsonb)`,
-        [id, runAt, asOf, this.rules.version, JSON.stringify(stageCounts)],
+                 (SELECT count(*) FROM customer_segments WHERE run_id = $1), $5::jsonb, $6, $7, $8)`,
+        [
+          id,
+          runAt,
+          asOf,
+          this.rules.version,
+          JSON.stringify(stageCounts),
+          quadrant?.fitId ?? null,
+          quadrant?.currentThreshold ?? null,
+          quadrant?.potentialThreshold ?? null,
+        ],
       );
       return id;
     });
+  }
+
+  /**
+   * The value quadrant (domain.md, "Value quadrant") of every buyer of the
+   * run, when a lifetime-value fit exists: the latest fit scores each buyer
+   * as of the run's day (predicted value = potential value, probability
+   * alive), then current and potential value are each high when above the
+   * buyers' `quadrantThresholdPercentile` (default: the median). Without a
+   * fit the quadrant stays null.
+   */
+  private async valueQuadrants(
+    manager: EntityManager,
+    runId: string,
+    asOfDay: number,
+  ): Promise<{ fitId: string; currentThreshold: number; potentialThreshold: number } | null> {
+    const fit = this.clv ? await this.clv.latestFit() : null;
+    if (!this.clv || !fit) return null;
+    const scores = await this.clv.scoreCustomers(fit, asOfDay, undefined, manager);
+    await manager.query(
+      `UPDATE customer_segments s
+          SET predicted_value_minor = x.predicted, probability_alive = x.alive
+         FROM jsonb_to_recordset($2::jsonb) AS x(customer_id text, predicted bigint, alive double precision)
+        WHERE s.run_id = $1 AND s.customer_id = x.customer_id`,
+      [
+        runId,
+        JSON.stringify(
+          scores.map((score) => ({
+            customer_id: score.customerId,
+            predicted: score.predictedValueMinor,
+            alive: score.probabilityAlive,
+          })),
+        ),
+      ],
+    );
+    const [thresholds]: Array<{ current: string | null; potential: string | null }> = await manager.query(
+      `SELECT percentile_disc($2::double precision) WITHIN GROUP (ORDER BY current_value_minor) AS current,
+              percentile_disc($2::double precision) WITHIN GROUP (ORDER BY predicted_value_minor) AS potential
+         FROM customer_segments WHERE run_id = $1`,
+      [runId, this.rules.segmentation.quadrantThresholdPercentile],
+    );
+    if (thresholds?.current == null || thresholds.potential == null) return null;
+    const currentThreshold = Number(thresholds.current);
+    const potentialThreshold = Number(thresholds.potential);
+    await manager.query(
+      `UPDATE customer_segments
+          SET value_quadrant = CASE
+                WHEN current_value_minor > $2 AND predicted_value_minor > $3 THEN 'vip'
+                WHEN current_value_minor > $2 THEN 'maintain'
+                WHEN predicted_value_minor > $3 THEN 'improve'
+                ELSE 'abandon' END
+        WHERE run_id = $1 AND predicted_value_minor IS NOT NULL`,
+      [runId, currentThreshold, potentialThreshold],
+    );
+    return { fitId: fit.id, currentThreshold, potentialThreshold };
   }
 
   /** How many customers were in each lifecycle stage as of the instant (registered by then). */

@@ -1,0 +1,166 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { StreamNotFoundError, type EventStore, type ReadStreamOptions, type StoredEvent } from '@crm/event-store';
+import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
+import type { DataSource } from 'typeorm';
+import { toCustomerEvent } from '../customer.aggregate';
+import { customerStream } from '../domain/customer.events';
+import type { CrmRules } from '../domain/rules/crm-rules';
+import { CRM_RULES } from '../rules/rules.loader';
+import { latestCustomerSegmentation } from '../segmentation/segmentation.service';
+import { customerStateAsOf, type CustomerState } from './customer-state';
+
+/** Events read per page from the store. */
+const PAGE = 1_000;
+
+/** "Known at": an instant (recorded time) or a global checkpoint of the store. */
+export type KnownAt = { readonly recordedAt: Date } | { readonly checkpoint: string };
+
+export interface HistoryFilter {
+  /** Only these event types (all when empty). */
+  readonly types: readonly string[];
+  /** Business time from (inclusive) / to (exclusive). */
+  readonly from: Date | null;
+  readonly to: Date | null;
+  /** Revision to start from (inclusive): the previous page's `nextRevision`. */
+  readonly fromRevision: number;
+  readonly limit: number;
+}
+
+/** One event of a customer's history, as stored, with its metadata spelled out. */
+export interface HistoryItem {
+  readonly revision: number;
+  readonly checkpoint: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly businessTime: string | null;
+  readonly recordedAt: string;
+  readonly actor: string | null;
+  readonly commandId: string | null;
+  readonly correlationId: string | null;
+  readonly causationId: string | null;
+  readonly schemaVersion: number | null;
+  readonly data: StoredEvent['data'];
+  readonly metadata: StoredEvent['metadata'];
+}
+
+export interface HistoryPage {
+  readonly customerId: string;
+  readonly stream: string;
+  readonly items: HistoryItem[];
+  /** Pass as `fromRevision` for the next page; null at the end of the stream. */
+  readonly nextRevision: number | null;
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function historyItem(stored: StoredEvent, businessTime: string | null): HistoryItem {
+  const { metadata } = stored;
+  return {
+    revision: stored.revision,
+    checkpoint: stored.checkpoint,
+    eventId: stored.id,
+    type: stored.type,
+    businessTime,
+    recordedAt: stored.recordedAt.toISOString(),
+    actor: text(metadata.actor),
+    commandId: text(metadata.commandId),
+    correlationId: text(metadata.correlationId),
+    causationId: text(metadata.causationId),
+    schemaVersion: typeof metadata.schemaVersion === 'number' ? metadata.schemaVersion : null,
+    data: stored.data,
+    metadata,
+  };
+}
+
+/** The business time of a stored customer event (after upcasting), as ISO text. */
+function businessTimeOf(stored: StoredEvent): string | null {
+  const occurredAt = toCustomerEvent(stored).data.occurredAt as unknown;
+  if (occurredAt instanceof Date) return occurredAt.toISOString();
+  return typeof occurredAt === 'string' ? new Date(occurredAt).toISOString() : null;
+}
+
+function notFound(customerId: string): NotFoundException {
+  return new NotFoundException({ code: 'CUSTOMER_NOT_FOUND', message: `customer ${customerId} not found`, customerId });
+}
+
+/**
+ * What the audit team asks of one customer: its full history as stored, and
+ * its state as it was at a business instant, as it was known at a recorded
+ * instant or checkpoint — straight from the event store, folded by the
+ * projection's own code.
+ */
+@Injectable()
+export class CustomerAuditService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(CRM_RULES) private readonly rules: CrmRules,
+  ) {}
+
+  /** Reads the customer's stream; 404 CUSTOMER_NOT_FOUND when it has no event. */
+  private async read(customerId: string, options: ReadStreamOptions): Promise<StoredEvent[]> {
+    try {
+      return await this.store.readStream(customerStream(customerId), options);
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw notFound(customerId);
+      throw error;
+    }
+  }
+
+  async history(customerId: string, filter: HistoryFilter): Promise<HistoryPage> {
+    const stream = customerStream(customerId);
+    const items: HistoryItem[] = [];
+    let from = filter.fromRevision;
+    for (;;) {
+      const page = await this.read(customerId, { fromRevision: from, maxCount: PAGE });
+      for (const stored of page) {
+        from = stored.revision + 1;
+        if (filter.types.length > 0 && !filter.types.includes(stored.type)) continue;
+        const businessTime = businessTimeOf(stored);
+        const at = businessTime === null ? null : Date.parse(businessTime);
+        if (filter.from && (at === null || at < filter.from.getTime())) continue;
+        if (filter.to && (at === null || at >= filter.to.getTime())) continue;
+        items.push(historyItem(stored, businessTime));
+        if (items.length === filter.limit) {
+          const more = await this.read(customerId, { fromRevision: from, maxCount: 1 });
+          return { customerId, stream, items, nextRevision: more.length > 0 ? from : null };
+        }
+      }
+      if (page.length < PAGE) return { customerId, stream, items, nextRevision: null };
+    }
+  }
+
+  /** Every event of the stream recorded at or before `knownAt` (all of them without it), in stream order. */
+  async knownEvents(customerId: string, knownAt: KnownAt | null): Promise<StoredEvent[]> {
+    const bound =
+      knownAt === null
+        ? {}
+        : 'checkpoint' in knownAt
+          ? { toCheckpoint: knownAt.checkpoint }
+          : { recordedUpTo: knownAt.recordedAt };
+    const events: StoredEvent[] = [];
+    for (;;) {
+      const page = await this.read(customerId, {
+        fromRevision: events.length,
+        maxCount: PAGE * 10,
+        ...bound,
+      });
+      events.push(...page);
+      if (page.length < PAGE * 10) return events;
+    }
+  }
+
+  /**
+   * The state as of business time `asOf`, as known at `knownAt`. The
+   * population-relative scores come from the segmentation run in force at
+   * the known-at instant (or at `asOf` without one, or when it is a checkpoint).
+   */
+  async stateAsOf(customerId: string, asOf: Date, knownAt: KnownAt | null): Promise<CustomerState> {
+    const known = await this.knownEvents(customerId, knownAt);
+    const inForceAt = knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : asOf;
+    const segmentation = await latestCustomerSegmentation(this.dataSource, customerId, inForceAt);
+    const state = customerStateAsOf(known, asOf, this.rules, segmentation);
+    if (!state) throw notFound(customerId);
+    return state;
+  }
+}
