@@ -1,10 +1,12 @@
-import { DATA_SOURCE, ConfigError, type CrmConfig } from '@crm/platform';
+import type { EventStore } from '@crm/event-store';
+import { DATA_SOURCE, EVENT_STORE, ConfigError, type CrmConfig } from '@crm/platform';
 import { loadCrmRules } from '@crm/customers/rules/rules.loader';
 import {
   SegmentationService,
   type SegmentationRun,
   type SegmentationRunReport,
 } from '@crm/customers/segmentation/segmentation.service';
+import { ClvService } from '@crm/customers/value/clv.service';
 import type { DataSource } from 'typeorm';
 import { describeStorage, openCliContext, UsageError } from './import.command';
 import { EXIT } from './summary';
@@ -65,7 +67,9 @@ export async function recomputeCommand(options: { asOf?: string; json: boolean }
   process.stderr.write(`segmenting as of ${asOf.toISOString()} on ${storage.mode} (${storage.location})\n`);
   const context = await openCliContext(config);
   try {
-    const service = new SegmentationService(context.get<DataSource>(DATA_SOURCE), crmRules);
+    const dataSource = context.get<DataSource>(DATA_SOURCE);
+    const clv = new ClvService(dataSource, context.get<EventStore>(EVENT_STORE), crmRules);
+    const service = new SegmentationService(dataSource, crmRules, clv);
     const report = await service.recompute(asOf);
     process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatReport(report));
     return EXIT.ok;

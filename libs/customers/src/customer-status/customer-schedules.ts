@@ -11,6 +11,7 @@ import type { CrmConfig } from '@crm/platform';
 import { CRM_CONFIG } from '@crm/platform/tokens';
 import { crmRulesProvider } from '../rules/rules.loader';
 import { SegmentationService } from '../segmentation/segmentation.service';
+import { ClvService } from '../value/clv.service';
 import { CustomerStatusService } from './customer-status.service';
 
 /** Which process the schedules are declared in: the API runs them unless CRM_PROJECTOR=external; the projector always. */
@@ -85,6 +86,7 @@ export class CustomerSchedulesModule {
       providers: [
         { provide: SCHEDULES_ROLE, useValue: role },
         crmRulesProvider,
+        ClvService,
         SegmentationService,
         CustomerStatusService,
         CustomerSchedules,

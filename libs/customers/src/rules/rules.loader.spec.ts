@@ -64,6 +64,7 @@ describe('CRM rules configuration', () => {
       pyramidMajorShare: 0.04,
       pyramidOrdinaryShare: 0.15,
       currentValueWindowDays: 365,
+      quadrantThresholdPercentile: 0.5,
     });
   });
 

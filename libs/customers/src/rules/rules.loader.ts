@@ -19,6 +19,7 @@ const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
   'segmentation.pyramidVipShare',
   'segmentation.pyramidMajorShare',
   'segmentation.pyramidOrdinaryShare',
+  'segmentation.quadrantThresholdPercentile',
   'churnRisk.rhythmGapMultiple',
   'churnRisk.probabilityAliveBelow',
   'clv.monthlyDiscountRate',
@@ -112,6 +113,11 @@ function checkCoherent(rules: CrmRules): void {
     segmentation.pyramidVipShare + segmentation.pyramidMajorShare + segmentation.pyramidOrdinaryShare <= 1,
     'segmentation.pyramidOrdinaryShare',
     'the VIP, major and ordinary shares together must not exceed 1',
+  );
+  check(
+    segmentation.quadrantThresholdPercentile <= 1,
+    'segmentation.quadrantThresholdPercentile',
+    'must be between 0 and 1',
   );
   check(segmentation.currentValueWindowDays >= 1, 'segmentation.currentValueWindowDays', 'must be at least 1');
   const weights = Object.values(loyalty.weights).reduce((sum, weight) => sum + weight, 0);

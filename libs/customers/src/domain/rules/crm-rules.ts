@@ -56,6 +56,8 @@ export interface SegmentationRules {
   readonly pyramidOrdinaryShare: number;
   /** Value quadrant: current value is the net spend of this many days up to the instant evaluated. */
   readonly currentValueWindowDays: number;
+  /** Value quadrant: current and potential value are "high" above this percentile of the buyers' values (0.5: the median). */
+  readonly quadrantThresholdPercentile: number;
 }
 
 /**
@@ -114,6 +116,7 @@ export const DEFAULT_CRM_RULES: CrmRules = {
     pyramidMajorShare: 0.04,
     pyramidOrdinaryShare: 0.15,
     currentValueWindowDays: 365,
+    quadrantThresholdPercentile: 0.5,
   },
   loyalty: {
     weights: { repeat: 20, tenure: 10, recency: 15, regularity: 15, nps: 15, csat: 15, complaints: 10 },
