@@ -12,6 +12,8 @@ import {
 import { listCommand, projectionNames, rebuildCommand } from './projections.command';
 import { listRunsCommand, recomputeCommand } from './segments.command';
 import { clvFitCommand } from './clv.command';
+import { registerCustomerAuditCommands } from './customer-audit.command';
+import { registerEventsCommands } from './events.program';
 import { EXIT } from './summary';
 
 function concurrency(value: string): number {
@@ -148,6 +150,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (options: { calibrationEnd: string; json: boolean }) => {
       setExitCode(await clvFitCommand(options, config()));
     });
+
+  registerEventsCommands(program, config, setExitCode);
+  registerCustomerAuditCommands(program, config, setExitCode);
 
   return program;
 }

@@ -1,0 +1,3 @@
+export * from './event-log-record';
+export * from './read-event-log';
+export * from './import-event-log';
