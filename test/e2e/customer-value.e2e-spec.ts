@@ -94,14 +94,14 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     const dataSource = t.app.get<DataSource>(DATA_SOURCE);
     for (const projection of [analyticsOrdersProjection, customerSummaryProjection]) {
       const wait = await waitForProjection(t.store, dataSource, projection, body.checkpoint as string, {
-        timeoutMs: 30_000,
+        timeoutMs: 60_000,
         intervalMs: 50,
       });
       expect(wait).toEqual({ reached: true });
     }
     service = t.app.get(ClvService);
     fit = await service.fit(new Date(`${CALIBRATION_END}T00:00:00Z`));
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await t?.close();
