@@ -8,6 +8,7 @@ import {
   type StoredEvent,
 } from '@crm/event-store';
 import type { Decider, DomainEvent } from '../domain/decider';
+import { chainHead, sealEvents } from '../audit/event-chain';
 
 /** Who sent a command, and why: stamped into every event's metadata. */
 export interface CommandContext {
@@ -91,7 +92,7 @@ export class CommandExecutor {
       const decided = decider.decide(command, state);
       if (decided.length === 0) return { revision: current, eventIds: [], checkpoint: null, replayed: false };
 
-      const events: EventToAppend[] = decided.map((event, index) => ({
+      const unsealed: EventToAppend[] = decided.map((event, index) => ({
         id: deterministicEventId(context.commandId, index),
         type: event.type,
         data: event.data as JsonObject,
@@ -104,6 +105,8 @@ export class CommandExecutor {
           occurredAt: context.occurredAt.toISOString(),
         },
       }));
+      // Tamper evidence: each event's metadata carries its hash, chained to the stream's last event.
+      const events = sealEvents(stream, current === null ? 0 : current + 1, chainHead(history), unsealed);
       try {
         const appended = await this.store.append(stream, events, {
           expectedRevision: current === null ? 'no-stream' : current,
