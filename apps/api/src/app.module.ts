@@ -6,6 +6,7 @@ import { AuthModule, PlatformModule, type CrmConfig } from '@crm/platform';
 import { ProjectionsModule } from '@crm/projections';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
+import { EventsModule } from './events/events.module';
 import { readModels } from '@crm/catalog';
 
 @Module({})
@@ -20,6 +21,7 @@ export class AppModule {
         ProjectionsModule.forRoot(readModels.projections, 'api'),
         CustomersModule,
         CustomerSchedulesModule.forRoot('api'),
+        EventsModule,
       ],
       controllers: [HealthController, MetricsController],
     };

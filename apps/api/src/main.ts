@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { InFlightRequests } from '@crm/platform';
 import { createAppWithTracking } from './create-app';
+import { EventStreams } from './events/event-streams';
 
 /** How long in-flight requests may take to finish after a stop signal. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -22,6 +23,7 @@ function stopGracefully(app: INestApplication, inFlight: InFlightRequests, logge
     stopping = true;
     logger.log(`${signal}: draining HTTP connections, then stopping`);
     const server = app.getHttpServer() as Server;
+    void app.get(EventStreams).endAll(); // open event streams would hold the drain up
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
