@@ -12,6 +12,7 @@ import {
 import { listCommand, projectionNames, rebuildCommand } from './projections.command';
 import { listRunsCommand, recomputeCommand } from './segments.command';
 import { clvFitCommand } from './clv.command';
+import { verifyChainCommand, type VerifyChainOptions } from './audit.command';
 import { registerCustomerAuditCommands } from './customer-audit.command';
 import { registerEventsCommands } from './events.program';
 import { EXIT } from './summary';
@@ -153,6 +154,21 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   registerEventsCommands(program, config, setExitCode);
   registerCustomerAuditCommands(program, config, setExitCode);
+
+  program
+    .command('audit')
+    .description('audit the event store')
+    .command('verify-chain')
+    .description(
+      "verify every stream's hash chain (each event's hash chains it to the previous event of its stream) and name " +
+        'each edited, deleted, reordered or inserted event; exit code 1 when anything is found',
+    )
+    .option('--stream <stream>', 'only this stream, or the streams starting with a prefix ending in * (customer-*)')
+    .option('--json', 'print the findings and the summary as one JSON object', false)
+    .option('--strict', 'report events appended before the chain existed (unchained) as findings', false)
+    .action(async (options: VerifyChainOptions) => {
+      setExitCode(await verifyChainCommand(options, config()));
+    });
 
   return program;
 }

@@ -129,35 +129,37 @@ export function verifyStreamChain(
     }
   }
 
-  // 3. Order: revisions as stored, then the order the events were sealed in.
-  const sealed = nodes.map((node) => (node.link ? node.sealedRevision : null));
-  const maxBefore: number[] = [];
-  let max = -1;
+  // 3. Order. The events that verify, in stored order, should have increasing
+  // sealed revisions. The ones that stay in place are those of a longest
+  // increasing run of sealed revisions; an event outside some such run was
+  // moved (a swap names both events, a single moved event only itself).
+  // Events outside the chain (nothing chains to them, a later event chains past them) are insertions (step 6), not
+  // part of the order.
+  const outsideChain = nodes.map(() => false);
   for (const node of nodes) {
-    maxBefore.push(max);
-    if (sealed[node.index] !== null) max = Math.max(max, sealed[node.index]!);
+    if (!node.link || node.sealedRevision === null || node.predecessor === null) continue;
+    for (let skipped = node.predecessor + 1; skipped < node.index; skipped++) {
+      if (!linkedBy[skipped]) outsideChain[skipped] = true;
+    }
   }
-  const minAfter: number[] = new Array<number>(nodes.length);
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    minAfter[i] = min;
-    if (sealed[i] !== null) min = Math.min(min, sealed[i]!);
-  }
+  const ordered = nodes.filter(
+    (node) => node.link !== null && node.sealedRevision !== null && !outsideChain[node.index],
+  );
+  const moved = eventsOutOfEveryLongestRun(ordered.map((node) => node.sealedRevision!));
+  ordered.forEach((node, position) => {
+    if (!moved[position]) return;
+    const later = ordered.slice(0, position).some((other) => other.sealedRevision! > node.sealedRevision!);
+    add(
+      'reordered',
+      node,
+      `${named(node)} was sealed at revision ${node.sealedRevision}: ` +
+        (later ? 'events sealed after it are stored before it' : 'events sealed before it are stored after it'),
+    );
+  });
   for (const node of nodes) {
     const previousNode = nodes[node.index - 1];
     if (previousNode && node.event.revision <= previousNode.event.revision) {
       add('reordered', node, `${named(node)} comes after revision ${previousNode.event.revision}`);
-    }
-    const own = sealed[node.index];
-    if (own === null || own === undefined) continue;
-    if (maxBefore[node.index]! > own || minAfter[node.index]! < own) {
-      add(
-        'reordered',
-        node,
-        `${named(node)} was sealed at revision ${own}: events sealed ${maxBefore[node.index]! > own ? 'after it come before it' : 'before it come after it'}`,
-      );
-    } else if (node.predecessor !== null && node.predecessor > node.index) {
-      add('reordered', node, `${named(node)} is chained to a later event, ${named(nodes[node.predecessor]!)}`);
     }
   }
 
@@ -201,8 +203,14 @@ export function verifyStreamChain(
   }
 
   // 5. Events that do not verify: edited in place, or forged and inserted.
+  // The next chained event that verifies, after each event.
+  const nextVerified: Array<Node | undefined> = new Array<Node | undefined>(nodes.length);
+  for (let i = nodes.length - 1, next: Node | undefined; i >= 0; i--) {
+    nextVerified[i] = next;
+    if (nodes[i]!.link !== null && nodes[i]!.sealedRevision !== null) next = nodes[i];
+  }
   for (const node of nodes) {
-    const next = nodes.slice(node.index + 1).find((n) => n.link !== null && n.sealedRevision !== null);
+    const next = nextVerified[node.index];
     const skippedByNext = next !== undefined && next.predecessor !== null && next.predecessor < node.index;
     if (node.link && node.sealedRevision === null) {
       const inPlace = node.predecessor === node.index - 1 || linkedBy[node.index];
@@ -290,4 +298,37 @@ function pickPredecessor(candidates: readonly number[], index: number, nodes: re
   const before = pool.filter((c) => c < index);
   if (before.length > 0) return Math.max(...before);
   return pool.length > 0 ? Math.min(...pool) : undefined;
+}
+
+/**
+ * For a sequence, whether each element lies outside at least one of its
+ * longest strictly increasing subsequences (O(n log n)).
+ */
+function eventsOutOfEveryLongestRun(values: readonly number[]): boolean[] {
+  const endingAt = longestRunsEndingAt(values);
+  const startingAt = longestRunsEndingAt([...values].reverse().map((v) => -v)).reverse();
+  const longest = Math.max(0, ...endingAt);
+  const onSomeRun = values.map((_, i) => endingAt[i]! + startingAt[i]! - 1 === longest);
+  // An element is on every longest run when no other element on a run takes its place (same length ending there).
+  const perLength = new Map<number, number>();
+  values.forEach((_, i) => {
+    if (onSomeRun[i]) perLength.set(endingAt[i]!, (perLength.get(endingAt[i]!) ?? 0) + 1);
+  });
+  return values.map((_, i) => !onSomeRun[i] || perLength.get(endingAt[i]!)! > 1);
+}
+
+/** For each element, the length of the longest strictly increasing subsequence ending at it. */
+function longestRunsEndingAt(values: readonly number[]): number[] {
+  const tails: number[] = [];
+  return values.map((value) => {
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (tails[middle]! < value) low = middle + 1;
+      else high = middle;
+    }
+    tails[low] = value;
+    return low + 1;
+  });
 }
