@@ -146,9 +146,11 @@ export function verifyStreamChain(
     (node) => node.link !== null && node.sealedRevision !== null && !outsideChain[node.index],
   );
   const moved = eventsOutOfEveryLongestRun(ordered.map((node) => node.sealedRevision!));
+  let highestSoFar = -1;
   ordered.forEach((node, position) => {
+    const later = highestSoFar > node.sealedRevision!;
+    highestSoFar = Math.max(highestSoFar, node.sealedRevision!);
     if (!moved[position]) return;
-    const later = ordered.slice(0, position).some((other) => other.sealedRevision! > node.sealedRevision!);
     add(
       'reordered',
       node,
