@@ -1,8 +1,8 @@
 import type { EventStore, StoredEvent, Subscription } from '@crm/event-store';
 import { In, type DataSource, type EntityManager, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import type { RowProjection } from './projection';
+import { loadRows, upsertRows } from './row-writer';
 
 export interface ProjectionLogger {
   log(message: string): void;
@@ -92,14 +92,17 @@ export async function applyBatch<Row extends ObjectLiteral>(
   const affected = Array.isArray(moved) ? Number(moved[1]) : 0;
   if (affected !== 1) throw new CheckpointMovedError(projection.name);
 
-  const relevant = events
-    .map((event) => ({ event, key: projection.keyOf(event) }))
-    .filter((e): e is { event: StoredEvent; key: string } => e.key !== null);
+  const relevant: { event: StoredEvent; key: string }[] = [];
+  const keys = new Set<string>();
+  for (const event of events) {
+    const key = projection.keyOf(event);
+    if (key === null) continue;
+    relevant.push({ event, key });
+    keys.add(key);
+  }
   if (relevant.length === 0) return;
 
-  const keys = [...new Set(relevant.map((e) => e.key))];
-  const byKeys = (values: string[]) => ({ [projection.keyProperty]: In(values) }) as FindOptionsWhere<Row>;
-  const existing = await manager.findBy(projection.entity, byKeys(keys));
+  const existing = await loadRows(manager, projection.entity, projection.keyProperty, [...keys]);
   const rows = new Map<string, Row | null>();
   for (const row of existing) rows.set(String(row[projection.keyProperty]), row);
   for (const { event, key } of relevant) rows.set(key, projection.evolve(rows.get(key) ?? null, event));
@@ -110,8 +113,8 @@ export async function applyBatch<Row extends ObjectLiteral>(
     if (row === null) deletions.push(key);
     else upserts.push(row);
   }
-  if (upserts.length > 0)
-    await manager.upsert(projection.entity, upserts as QueryDeepPartialEntity<Row>[], [projection.keyProperty]);
+  await upsertRows(manager, projection.entity, projection.keyProperty, upserts);
+  const byKeys = (values: string[]) => ({ [projection.keyProperty]: In(values) }) as FindOptionsWhere<Row>;
   if (deletions.length > 0) await manager.delete(projection.entity, byKeys(deletions));
 }
 
