@@ -12,6 +12,7 @@ import { AnalyticsFacts1732420000500 } from './migrations/1732420000500-analytic
 import { Segmentation1732420000700 } from './migrations/1732420000700-segmentation';
 import { CustomerStatus1732420000800 } from './migrations/1732420000800-customer-status';
 import { ClvFits1732420000900 } from './migrations/1732420000900-clv-fits';
+import { CustomerStateSnapshots1732420001000 } from './migrations/1732420001000-customer-state-snapshots';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
@@ -67,6 +68,7 @@ export const customersReadModel = {
     Segmentation1732420000700,
     CustomerStatus1732420000800,
     ClvFits1732420000900,
+    CustomerStateSnapshots1732420001000,
   ],
   projections: [
     customerSummaryProjection,

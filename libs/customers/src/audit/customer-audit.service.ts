@@ -7,7 +7,14 @@ import { customerStream } from '../domain/customer.events';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CRM_RULES } from '../rules/rules.loader';
 import { latestCustomerSegmentation } from '../segmentation/segmentation.service';
-import { customerStateAsOf, type CustomerState } from './customer-state';
+import {
+  customerStateAsOf,
+  FOLD_VERSION,
+  foldCustomerAsOf,
+  type CustomerState,
+  type StateSnapshot,
+} from './customer-state';
+import type { CustomerSummaryWithFacts } from '../projections/customer-summary/customer-summary.entity';
 
 /** Events read per page from the store. */
 const PAGE = 1_000;
@@ -79,6 +86,31 @@ function businessTimeOf(stored: StoredEvent): string | null {
   return typeof occurredAt === 'string' ? new Date(occurredAt).toISOString() : null;
 }
 
+/** The row's instants, revived from a snapshot's JSON. */
+const ROW_DATES = [
+  'registeredAt',
+  'lastEventRecordedAt',
+  'firstPurchaseAt',
+  'lastPurchaseAt',
+  'lastNpsAt',
+  'terminatedAt',
+  'reactivatedAt',
+] as const satisfies ReadonlyArray<keyof CustomerSummaryWithFacts>;
+
+function reviveRow(json: Record<string, unknown>): CustomerSummaryWithFacts {
+  const row: Record<string, unknown> = { ...json };
+  for (const key of ROW_DATES) row[key] = json[key] === null ? null : new Date(json[key] as string);
+  return row as unknown as CustomerSummaryWithFacts;
+}
+
+interface SnapshotRow {
+  revision: number;
+  max_checkpoint: string;
+  max_recorded_at: Date;
+  max_business_time: Date;
+  row: Record<string, unknown>;
+}
+
 function notFound(customerId: string): NotFoundException {
   return new NotFoundException({ code: 'CUSTOMER_NOT_FOUND', message: `customer ${customerId} not found`, customerId });
 }
@@ -130,8 +162,8 @@ export class CustomerAuditService {
     }
   }
 
-  /** Every event of the stream recorded at or before `knownAt` (all of them without it), in stream order. */
-  async knownEvents(customerId: string, knownAt: KnownAt | null): Promise<StoredEvent[]> {
+  /** Every event of the stream recorded at or before `knownAt` (all of them without it), from a revision on, in order. */
+  async knownEvents(customerId: string, knownAt: KnownAt | null, fromRevision = 0): Promise<StoredEvent[]> {
     const bound =
       knownAt === null
         ? {}
@@ -141,7 +173,7 @@ export class CustomerAuditService {
     const events: StoredEvent[] = [];
     for (;;) {
       const page = await this.read(customerId, {
-        fromRevision: events.length,
+        fromRevision: fromRevision + events.length,
         maxCount: PAGE * 10,
         ...bound,
       });
@@ -156,11 +188,67 @@ export class CustomerAuditService {
    * the known-at instant (or at `asOf` without one, or when it is a checkpoint).
    */
   async stateAsOf(customerId: string, asOf: Date, knownAt: KnownAt | null): Promise<CustomerState> {
-    const known = await this.knownEvents(customerId, knownAt);
+    const from = await this.usableSnapshot(customerId, asOf, knownAt);
+    const known = await this.knownEvents(customerId, knownAt, from ? from.revision + 1 : 0);
+    const fold = foldCustomerAsOf(known, asOf, (a, b) => this.store.compareCheckpoints(a, b), from);
+    if (fold.snapshots.length > 0) await this.saveSnapshots(customerId, fold.snapshots);
     const inForceAt = knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : asOf;
     const segmentation = await latestCustomerSegmentation(this.dataSource, customerId, inForceAt);
-    const state = customerStateAsOf(known, asOf, this.rules, segmentation);
+    const state = customerStateAsOf(fold, known, from, asOf, this.rules, segmentation);
     if (!state) throw notFound(customerId);
     return state;
+  }
+
+  /**
+   * The latest snapshot whose events all happened by `asOf` and were all
+   * known at `knownAt`: folding the later events onto it gives exactly the
+   * fold of every event (see foldCustomerAsOf).
+   */
+  private async usableSnapshot(customerId: string, asOf: Date, knownAt: KnownAt | null): Promise<StateSnapshot | null> {
+    const rows: SnapshotRow[] = await this.dataSource.query(
+      `SELECT revision, max_checkpoint, max_recorded_at, max_business_time, row
+         FROM customer_state_snapshots
+        WHERE customer_id = $1 AND fold_version = $2 AND max_business_time <= $3
+          AND ($4::timestamptz IS NULL OR max_recorded_at <= $4::timestamptz)
+        ORDER BY revision DESC`,
+      [customerId, FOLD_VERSION, asOf, knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : null],
+    );
+    for (const row of rows) {
+      if (
+        knownAt &&
+        'checkpoint' in knownAt &&
+        this.store.compareCheckpoints(row.max_checkpoint, knownAt.checkpoint) > 0
+      ) {
+        continue;
+      }
+      return {
+        revision: Number(row.revision),
+        row: reviveRow(row.row),
+        maxCheckpoint: row.max_checkpoint,
+        maxRecordedAt: new Date(row.max_recorded_at),
+        maxBusinessTime: new Date(row.max_business_time),
+      };
+    }
+    return null;
+  }
+
+  private async saveSnapshots(customerId: string, snapshots: readonly StateSnapshot[]): Promise<void> {
+    for (const snapshot of snapshots) {
+      await this.dataSource.query(
+        `INSERT INTO customer_state_snapshots
+           (customer_id, revision, fold_version, max_checkpoint, max_recorded_at, max_business_time, row)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+         ON CONFLICT DO NOTHING`,
+        [
+          customerId,
+          snapshot.revision,
+          FOLD_VERSION,
+          snapshot.maxCheckpoint,
+          snapshot.maxRecordedAt,
+          snapshot.maxBusinessTime,
+          JSON.stringify(snapshot.row),
+        ],
+      );
+    }
   }
 }

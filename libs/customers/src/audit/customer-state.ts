@@ -18,6 +18,8 @@ export interface StateBasis {
   /** Revision and checkpoint of the last known event. */
   readonly lastKnownRevision: number | null;
   readonly lastKnownCheckpoint: string | null;
+  /** The snapshot the fold started from (its last revision), or null for a fold from the first event. */
+  readonly snapshotRevision: number | null;
 }
 
 /** RFM raw values as of the instant (the scores need the population: `segmentation`). */
@@ -30,38 +32,100 @@ export interface RfmRaw {
 
 export type CustomerState = CustomerView & { readonly rfm: RfmRaw; readonly basis: StateBasis };
 
+/** Snapshots are taken after every this many events of a stream (revisions 499, 999, …). */
+export const SNAPSHOT_EVERY = 500;
+
+/**
+ * Names the fold the snapshots were made with: change it whenever
+ * evolveCustomerSummary, the upcasters or the row's shape change, and older
+ * snapshots are no longer used.
+ */
+export const FOLD_VERSION = 'customer-summary-fold-1';
+
+/** The fold of a stream's events 0..revision, all of them (a row of customer_state_snapshots). */
+export interface StateSnapshot {
+  readonly revision: number;
+  readonly row: CustomerSummaryWithFacts;
+  /** The greatest global checkpoint, recorded time and business time among those events. */
+  readonly maxCheckpoint: string;
+  readonly maxRecordedAt: Date;
+  readonly maxBusinessTime: Date;
+}
+
+export interface AsOfFold {
+  readonly row: CustomerSummaryWithFacts | null;
+  /** Events folded (the snapshot's included). */
+  readonly folded: number;
+  /** Snapshots of the all-included prefix met while folding, for the cache. */
+  readonly snapshots: StateSnapshot[];
+}
+
 /**
  * The customer_summary row as it was at business time `asOf`, from the events
- * known (already filtered by the caller on the recorded-time axis): the same
+ * known (already bounded by the caller on the recorded-time axis): the same
  * fold as the projection (`evolveCustomerSummary`), over the registration and
  * every event whose business time is at or before `asOf`, in stream order.
- * Null when the known events do not include the registration.
+ * `from` is a snapshot of the events before `known[0]`, usable only if all of
+ * them happened by `asOf` (the caller checks). While no event has been left
+ * out, every SNAPSHOT_EVERY-th event's fold is returned as a new snapshot.
  */
 export function foldCustomerAsOf(
   known: readonly StoredEvent[],
   asOf: Date,
-): { row: CustomerSummaryWithFacts | null; folded: number } {
-  let row: CustomerSummaryWithFacts | null = null;
-  let folded = 0;
+  compareCheckpoints: (a: string, b: string) => number,
+  from: StateSnapshot | null = null,
+): AsOfFold {
+  let row: CustomerSummaryWithFacts | null = from?.row ?? null;
+  let folded = from ? from.revision + 1 : 0;
+  let prefixIntact = true;
+  let maxCheckpoint = from?.maxCheckpoint ?? null;
+  let maxRecordedAt = from?.maxRecordedAt.getTime() ?? -Infinity;
+  let maxBusinessTime = from?.maxBusinessTime.getTime() ?? -Infinity;
+  const snapshots: StateSnapshot[] = [];
   for (const stored of known) {
     const event = toCustomerEvent(stored);
-    if (event.type !== 'CustomerRegistered' && new Date(event.data.occurredAt).getTime() > asOf.getTime()) continue;
+    const at = new Date(event.data.occurredAt).getTime();
+    if (event.type !== 'CustomerRegistered' && at > asOf.getTime()) {
+      prefixIntact = false;
+      continue;
+    }
     row = evolveCustomerSummary(row, stored);
     folded += 1;
+    if (!prefixIntact) continue;
+    if (maxCheckpoint === null || compareCheckpoints(stored.checkpoint, maxCheckpoint) > 0)
+      maxCheckpoint = stored.checkpoint;
+    maxRecordedAt = Math.max(maxRecordedAt, stored.recordedAt.getTime());
+    maxBusinessTime = Math.max(maxBusinessTime, at);
+    if (row && (stored.revision + 1) % SNAPSHOT_EVERY === 0) {
+      snapshots.push({
+        revision: stored.revision,
+        row,
+        maxCheckpoint,
+        maxRecordedAt: new Date(maxRecordedAt),
+        maxBusinessTime: new Date(maxBusinessTime),
+      });
+    }
   }
-  return { row, folded };
+  return { row, folded, snapshots };
 }
 
-/** The full state as of `asOf`: the folded row seen through the same view code as GET /customers/:id. */
+/**
+ * The full state as of `asOf`: the folded row seen through the same view code
+ * as GET /customers/:id. `known` are the events after `from` (all of them
+ * without a snapshot).
+ */
 export function customerStateAsOf(
+  fold: AsOfFold,
   known: readonly StoredEvent[],
+  from: StateSnapshot | null,
   asOf: Date,
   rules: CrmRules,
   segmentation: CustomerSegmentation | null,
 ): CustomerState | null {
-  const { row, folded } = foldCustomerAsOf(known, asOf);
+  const { row, folded } = fold;
   if (!row) return null;
   const last = known[known.length - 1];
+  const eventsKnown = (from ? from.revision + 1 : 0) + known.length;
   const lastDay = row.purchaseDays[row.purchaseDays.length - 1];
   return {
     ...customerView(row, asOf, rules, segmentation),
@@ -71,11 +135,12 @@ export function customerStateAsOf(
       monetaryMinor: row.netSpendMinor,
     },
     basis: {
-      eventsKnown: known.length,
+      eventsKnown,
       eventsFolded: folded,
-      eventsAfterAsOf: known.length - folded,
-      lastKnownRevision: last?.revision ?? null,
-      lastKnownCheckpoint: last?.checkpoint ?? null,
+      eventsAfterAsOf: eventsKnown - folded,
+      lastKnownRevision: last?.revision ?? from?.revision ?? null,
+      lastKnownCheckpoint: last?.checkpoint ?? from?.maxCheckpoint ?? null,
+      snapshotRevision: from?.revision ?? null,
     },
   };
 }

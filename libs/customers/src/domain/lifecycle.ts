@@ -98,23 +98,69 @@ function churnedAfterSilence(silence: number, gap: number | null, rules: Lifecyc
 }
 
 /**
- * Where the current relationship started among the first `count` purchase
+ * What evaluating the rules at many instants needs, computed once per
+ * customer: prefix sums of purchases and spend, and where the current
+ * relationship started for every prefix of the purchase days. With it an
+ * evaluation costs O(log n), so the whole history costs O(n log n).
+ */
+interface LifecycleIndex {
+  readonly facts: LifecycleFacts;
+  readonly rules: LifecycleRules;
+  /** purchasesBefore[k]: purchases on the first k purchase days. */
+  readonly purchasesBefore: Float64Array;
+  /** spendBefore[k]: net spend of the first k spend days. */
+  readonly spendBefore: Float64Array;
+  /** The relationship start of the first `count` purchase days, when the reactivation counts (index `count`). */
+  readonly startsWithReactivation: Int32Array;
+  /** … and when it does not (an instant before the reactivation). */
+  readonly startsWithoutReactivation: Int32Array;
+}
+
+/**
+ * Where the current relationship started, for every prefix of the purchase
  * days: after a win-back (a purchase that follows a churn, by silence or by
  * termination and reactivation) the relationship restarts at that purchase.
+ * `reactivated` is the index of the first purchase day after the
+ * reactivation's day, or -1.
  */
-function relationshipStart(facts: LifecycleFacts, count: number, atMs: number, rules: LifecycleRules): number {
-  const reactivated =
-    facts.reactivatedAtMs !== null && facts.reactivatedAtMs <= atMs && facts.terminatedAtMs !== null
-      ? countUpTo(facts.purchaseDays, epochDay(facts.reactivatedAtMs) - 1)
-      : -1;
+function relationshipStarts(facts: LifecycleFacts, reactivated: number, rules: LifecycleRules): Int32Array {
+  const n = facts.purchaseDays.length;
+  const starts = new Int32Array(n + 1);
   let start = 0;
-  for (let i = 1; i < count; i++) {
+  for (let i = 1; i < n; i++) {
     const silence = facts.purchaseDays[i]! - facts.purchaseDays[i - 1]!;
     if (i === reactivated || churnedAfterSilence(silence, meanGap(facts.purchaseDays, start, i - 1), rules) !== null) {
       start = i;
     }
+    starts[i + 1] = start;
   }
-  return start;
+  return starts;
+}
+
+function lifecycleIndex(facts: LifecycleFacts, rules: LifecycleRules): LifecycleIndex {
+  const purchasesBefore = new Float64Array(facts.purchaseDays.length + 1);
+  facts.purchaseDayCounts.forEach((count, i) => (purchasesBefore[i + 1] = purchasesBefore[i]! + count));
+  const spendBefore = new Float64Array(facts.spendDays.length + 1);
+  facts.spendDayNetMinor.forEach((net, i) => (spendBefore[i + 1] = spendBefore[i]! + net));
+  const reactivated =
+    facts.reactivatedAtMs !== null && facts.terminatedAtMs !== null
+      ? countUpTo(facts.purchaseDays, epochDay(facts.reactivatedAtMs) - 1)
+      : -1;
+  return {
+    facts,
+    rules,
+    purchasesBefore,
+    spendBefore,
+    startsWithReactivation: relationshipStarts(facts, reactivated, rules),
+    startsWithoutReactivation: relationshipStarts(facts, -1, rules),
+  };
+}
+
+/** Where the current relationship started among the first `count` purchase days, as seen at `atMs`. */
+function relationshipStart(index: LifecycleIndex, count: number, atMs: number): number {
+  const { reactivatedAtMs, terminatedAtMs } = index.facts;
+  const counts = reactivatedAtMs !== null && reactivatedAtMs <= atMs && terminatedAtMs !== null;
+  return (counts ? index.startsWithReactivation : index.startsWithoutReactivation)[count]!;
 }
 
 function terminatedAt(facts: LifecycleFacts, atMs: number): boolean {
@@ -123,13 +169,11 @@ function terminatedAt(facts: LifecycleFacts, atMs: number): boolean {
   return reactivatedAtMs === null || reactivatedAtMs <= terminatedAtMs || reactivatedAtMs > atMs;
 }
 
-function spendBetween(facts: LifecycleFacts, fromDayExclusive: number, toDayInclusive: number): number {
-  let sum = 0;
-  for (let i = countUpTo(facts.spendDays, fromDayExclusive); i < facts.spendDays.length; i++) {
-    if (facts.spendDays[i]! > toDayInclusive) break;
-    sum += facts.spendDayNetMinor[i]!;
-  }
-  return sum;
+function spendBetween(index: LifecycleIndex, fromDayExclusive: number, toDayInclusive: number): number {
+  const { spendDays } = index.facts;
+  const from = countUpTo(spendDays, fromDayExclusive);
+  const to = countUpTo(spendDays, toDayInclusive);
+  return to > from ? index.spendBefore[to]! - index.spendBefore[from]! : 0;
 }
 
 /**
@@ -141,10 +185,11 @@ function spendBetween(facts: LifecycleFacts, fromDayExclusive: number, toDayIncl
  * win-back the relationship restarts at the win-back purchase.
  */
 export function evaluateLifecycle(facts: LifecycleFacts, atMs: number, rules: LifecycleRules): Evaluation {
-  return evaluate(facts, atMs, rules);
+  return evaluate(lifecycleIndex(facts, rules), atMs);
 }
 
-function evaluate(facts: LifecycleFacts, atMs: number, rules: LifecycleRules): Evaluation {
+function evaluate(index: LifecycleIndex, atMs: number): Evaluation {
+  const { facts, rules } = index;
   if (terminatedAt(facts, atMs)) return { stage: 'churned', reason: 'the relationship was terminated' };
   const today = epochDay(atMs);
   const count = countUpTo(facts.purchaseDays, today);
@@ -154,13 +199,12 @@ function evaluate(facts: LifecycleFacts, atMs: number, rules: LifecycleRules): E
       reason: atMs < facts.registeredAtMs ? 'not registered yet at this instant' : 'registered, no purchase yet',
     };
   }
-  const start = relationshipStart(facts, count, atMs, rules);
+  const start = relationshipStart(index, count, atMs);
   const last = facts.purchaseDays[count - 1]!;
   const first = facts.purchaseDays[start]!;
   const silence = today - last;
   const gap = meanGap(facts.purchaseDays, start, count - 1);
-  let purchases = 0;
-  for (let i = start; i < count; i++) purchases += facts.purchaseDayCounts[i]!;
+  const purchases = index.purchasesBefore[count]! - index.purchasesBefore[start]!;
   const winBack = start > 0;
 
   const churned = churnedAfterSilence(silence, gap, rules);
@@ -183,8 +227,8 @@ function evaluate(facts: LifecycleFacts, atMs: number, rules: LifecycleRules): E
 
   const window = rules.spendWindowDays;
   const windowStart = Math.max(today - 2 * window, first - 1);
-  const previous = spendBetween(facts, windowStart, today - window);
-  const recent = spendBetween(facts, Math.max(today - window, first - 1), today);
+  const previous = spendBetween(index, windowStart, today - window);
+  const recent = spendBetween(index, Math.max(today - window, first - 1), today);
   if (previous > 0 && recent < rules.spendDropRatio * previous) {
     return {
       stage: 'declining',
@@ -212,13 +256,14 @@ function evaluate(facts: LifecycleFacts, atMs: number, rules: LifecycleRules): E
  * windows cross a threshold. Between two of them nothing the rules read
  * changes, so the stage is constant.
  */
-function changeInstants(facts: LifecycleFacts, fromMs: number, untilMs: number, rules: LifecycleRules): number[] {
+function changeInstants(index: LifecycleIndex, fromMs: number, untilMs: number): number[] {
+  const { facts, rules } = index;
   const dayCandidates: number[] = [];
   const { purchaseDays } = facts;
   for (let i = 0; i < purchaseDays.length; i++) {
     const day = purchaseDays[i]!;
     // The relationship start as the purchases up to i see it (the reactivation is a candidate of its own).
-    const start = relationshipStart(facts, i + 1, untilMs, rules);
+    const start = relationshipStart(index, i + 1, untilMs);
     const gap = meanGap(purchaseDays, start, i);
     dayCandidates.push(
       day,
@@ -236,7 +281,11 @@ function changeInstants(facts: LifecycleFacts, fromMs: number, untilMs: number, 
   instants.push(facts.registeredAtMs);
   if (facts.terminatedAtMs !== null) instants.push(facts.terminatedAtMs);
   if (facts.reactivatedAtMs !== null) instants.push(facts.reactivatedAtMs);
-  return [...new Set(instants.filter((t) => t >= fromMs && t <= untilMs))].sort((a, b) => a - b);
+  // A typed array sorts numerically and fast; equal instants are then next to each other.
+  const sorted = Float64Array.from(instants.filter((t) => t >= fromMs && t <= untilMs)).sort();
+  const distinct: number[] = [];
+  for (const t of sorted) if (distinct[distinct.length - 1] !== t) distinct.push(t);
+  return distinct;
 }
 
 /** When the customer's history begins: the registration, or an earlier (imported) purchase's day. */
@@ -254,9 +303,10 @@ function historyStart(facts: LifecycleFacts): number {
 export function lifecycleHistory(facts: LifecycleFacts, untilMs: number, rules: LifecycleRules): LifecycleSegment[] {
   const from = historyStart(facts);
   if (untilMs < from) return [];
+  const index = lifecycleIndex(facts, rules);
   const segments: Array<{ stage: LifecycleStage; enteredAtMs: number; leftAtMs: number | null; reason: string }> = [];
-  for (const at of changeInstants(facts, from, untilMs, rules)) {
-    const { stage, reason } = evaluate(facts, at, rules);
+  for (const at of changeInstants(index, from, untilMs)) {
+    const { stage, reason } = evaluate(index, at);
     const current = segments[segments.length - 1];
     if (current && current.stage === stage) continue;
     if (current) current.leftAtMs = at;
@@ -264,13 +314,30 @@ export function lifecycleHistory(facts: LifecycleFacts, untilMs: number, rules: 
   }
   // The reason of the open stage is the one that holds at the end of the period.
   const open = segments[segments.length - 1];
-  if (open) open.reason = evaluate(facts, untilMs, rules).reason;
+  if (open) open.reason = evaluate(index, untilMs).reason;
   return segments;
 }
 
-/** The lifecycle stage as of an instant, when the customer entered it, and why (domain.md, "Lifecycle"). */
+/**
+ * The lifecycle stage as of an instant, when the customer entered it, and why
+ * (domain.md, "Lifecycle"): the open segment of lifecycleHistory, found by
+ * walking the change instants back from the end only as far as the stage
+ * stays the same.
+ */
 export function lifecycleStageAt(facts: LifecycleFacts, atMs: number, rules: LifecycleRules): LifecycleAt {
-  const open = lifecycleHistory(facts, atMs, rules).at(-1);
-  if (!open) return { stage: 'prospect', sinceMs: facts.registeredAtMs, reason: 'not registered yet at this instant' };
-  return { stage: open.stage, sinceMs: open.enteredAtMs, reason: open.reason };
+  const notRegistered: LifecycleAt = {
+    stage: 'prospect',
+    sinceMs: facts.registeredAtMs,
+    reason: 'not registered yet at this instant',
+  };
+  const from = historyStart(facts);
+  if (atMs < from) return notRegistered;
+  const index = lifecycleIndex(facts, rules);
+  const instants = changeInstants(index, from, atMs);
+  const last = instants.length - 1;
+  if (last < 0) return notRegistered;
+  const { stage } = evaluate(index, instants[last]!);
+  let sinceMs = instants[last]!;
+  for (let i = last - 1; i >= 0 && evaluate(index, instants[i]!).stage === stage; i--) sinceMs = instants[i]!;
+  return { stage, sinceMs, reason: evaluate(index, atMs).reason };
 }
