@@ -165,7 +165,10 @@ export async function exportEventsCommand(
 function linesOf(file: string, onBytes?: (bytes: number) => void): AsyncIterable<string> {
   const input = createReadStream(file, { encoding: 'utf8' });
   if (onBytes) input.on('data', () => onBytes(input.bytesRead));
-  return createInterface({ input, crlfDelay: Infinity });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  // A reader that stops early closes the interface; the file must close with it.
+  lines.on('close', () => input.destroy());
+  return lines;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { StreamNotFoundError } from '../errors';
 import type { EventStore, EventToAppend, StoredEvent } from '../event-store.port';
 import { EventLogLineError, parseEventLogLine, type ImportableEvent } from './event-log-record';
 
@@ -146,17 +147,57 @@ export async function importEventLog(
   let lastCheckpoint: string | null = null;
   let batch: { stream: string; firstRevision: number; firstLine: number; events: EventToAppend[] } | undefined;
 
+  // The store's readers stop at the transaction-id horizon, so the walk over
+  // its log can end before the last events an earlier import committed.
+  // Until a batch turns out to be new, each batch is first looked for in its
+  // stream (which has no horizon): events already there with the same ids
+  // at the same revisions are counted as present, and the rest appended.
+  let verifying = true;
+
+  /** Appends a batch; answers how many events it appended. */
+  const appendBatch = async (
+    stream: string,
+    firstRevision: number,
+    firstLine: number,
+    toAppend: EventToAppend[],
+  ): Promise<number> => {
+    let present = 0;
+    if (verifying) {
+      const stored = await store
+        .readStream(stream, { fromRevision: firstRevision, maxCount: toAppend.length })
+        .catch((error: unknown) => {
+          if (error instanceof StreamNotFoundError) return [];
+          throw error;
+        });
+      const differs = stored.findIndex((e, i) => e.id.toLowerCase() !== toAppend[i]!.id.toLowerCase());
+      if (differs !== -1) {
+        throw new StoreNotEmptyError(
+          `the store is not empty and its events are not the start of this file (${stream} revision ` +
+            `${firstRevision + differs} holds another event than line ${firstLine + differs}); nothing was appended`,
+        );
+      }
+      present = stored.length;
+      alreadyPresent += present;
+      if (present === toAppend.length) return 0;
+      verifying = false;
+    }
+    const rest = present === 0 ? toAppend : toAppend.slice(present);
+    const revision = firstRevision + present;
+    const result = await store.append(stream, rest, { expectedRevision: revision === 0 ? 'no-stream' : revision - 1 });
+    lastCheckpoint = result.checkpoint;
+    return rest.length;
+  };
+
   const flush = async (): Promise<void> => {
     if (!batch) return;
     const { stream, firstRevision, firstLine } = batch;
     const toAppend = batch.events;
     batch = undefined;
+    let count: number;
     try {
-      const result = await store.append(stream, toAppend, {
-        expectedRevision: firstRevision === 0 ? 'no-stream' : firstRevision - 1,
-      });
-      lastCheckpoint = result.checkpoint;
+      count = await appendBatch(stream, firstRevision, firstLine, toAppend);
     } catch (error) {
+      if (error instanceof StoreNotEmptyError) throw error;
       const lastLine = firstLine + toAppend.length - 1;
       const where = lastLine > firstLine ? `${firstLine}-${lastLine}` : `${firstLine}`;
       throw new EventLogAppendError(
@@ -165,7 +206,7 @@ export async function importEventLog(
         { cause: error },
       );
     }
-    appended += toAppend.length;
+    appended += count;
     options.onAppended?.(appended);
   };
 
