@@ -8,6 +8,7 @@ import { simulatePurchaseHistories } from '@crm/customers/domain/value-models/te
 import { analyticsOrdersProjection } from '@crm/customers/projections/analytics-facts/analytics-orders.projection';
 import { customerSummaryProjection } from '@crm/customers/projections/customer-summary/customer-summary.projection';
 import { ClvService, utcDayNumber, type ClvFit } from '@crm/customers/value/clv.service';
+import { SegmentationService } from '@crm/customers/segmentation/segmentation.service';
 import type { DataSource } from 'typeorm';
 import { clvFitCommand, type ClvFitJson } from '../../apps/cli/src/clv.command';
 import { commandBusDispatcher, IMPORT_ACTOR, UsageError } from '../../apps/cli/src/import.command';
@@ -178,5 +179,62 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     expect(one.items.map((item: ClvFit) => item.id)).toEqual([body.items[0].id]);
     const bad = await t.as('reader').get('/analytics/clv/fits?limit=0').expect(400);
     expect(bad.body.problems.map((p: { field: string }) => p.field)).toEqual(['limit']);
+  });
+
+  it("places every scored buyer in a value quadrant in the next segmentation run, by the buyers' medians", async () => {
+    const latest = await service.latestFit();
+    const run = await t.app.get(SegmentationService).recompute(new Date(`${CALIBRATION_END}T23:59:59Z`));
+    const dataSource = t.app.get<DataSource>(DATA_SOURCE);
+    const [stored] = await dataSource.query(
+      'SELECT clv_fit_id, current_value_threshold, potential_value_threshold FROM segmentation_runs WHERE id = $1',
+      [run.id],
+    );
+    expect(stored.clv_fit_id).toBe(latest!.id);
+    const rows: Array<{
+      customer_id: string;
+      current: string;
+      predicted: string | null;
+      quadrant: string | null;
+      alive: number;
+    }> = await dataSource.query(
+      `SELECT customer_id, current_value_minor AS current, predicted_value_minor AS predicted,
+                value_quadrant AS quadrant, probability_alive AS alive
+           FROM customer_segments WHERE run_id = $1`,
+      [run.id],
+    );
+    expect(rows.length).toBe(run.buyers);
+    const current = Number(stored.current_value_threshold);
+    const potential = Number(stored.potential_value_threshold);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length / 2) - 1]!;
+    expect(current).toBe(median(rows.map((r) => Number(r.current))));
+    expect(potential).toBe(median(rows.filter((r) => r.predicted !== null).map((r) => Number(r.predicted))));
+    const counts: Record<string, number> = {};
+    for (const row of rows) {
+      expect(row.predicted).not.toBeNull();
+      const expected =
+        Number(row.current) > current
+          ? Number(row.predicted) > potential
+            ? 'vip'
+            : 'maintain'
+          : Number(row.predicted) > potential
+            ? 'improve'
+            : 'abandon';
+      expect([row.customer_id, row.quadrant]).toEqual([row.customer_id, expected]);
+      counts[expected] = (counts[expected] ?? 0) + 1;
+    }
+    expect(Object.keys(counts).sort()).toEqual(['abandon', 'improve', 'maintain', 'vip']);
+    // The lists and the 360° view answer the run's quadrant and the model's probability alive.
+    const vip = await t.as('reader').get('/customers?quadrant=vip&limit=500').expect(200);
+    expect(vip.body.items).toHaveLength(counts.vip);
+    const one = rows.find((row) => row.quadrant === 'improve')!;
+    const { body } = await t.as('reader').get(`/customers/${one.customer_id}`).expect(200);
+    expect(body.segmentation).toMatchObject({ valueQuadrant: 'improve', predictedValueMinor: Number(one.predicted) });
+    expect(body.segmentation.probabilityAlive).toBeCloseTo(Number(one.alive), 12);
+    const sorted = await t.as('reader').get('/customers?sort=-predictedValue&limit=3').expect(200);
+    const top = rows
+      .map((row) => Number(row.predicted))
+      .sort((a, b) => b - a)
+      .slice(0, 3);
+    expect(sorted.body.items.map((item: { predictedValueMinor: number }) => item.predictedValueMinor)).toEqual(top);
   });
 });

@@ -208,7 +208,7 @@ export class SegmentationService {
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CRM_RULES) private readonly rules: CrmRules,
-    @Optional() private readonly clv: ClvService | null = null,
+    @Optional() @Inject(ClvService) private readonly clv: ClvService | null = null,
   ) {}
 
   /** Scores every customer who bought up to `asOf`, in one transaction with the run's row. */
