@@ -65,6 +65,13 @@ export function parseEventLogLine(text: string, line: number): ImportableEvent {
   try {
     value = JSON.parse(text);
   } catch (error) {
+    if (text.startsWith('> ')) {
+      throw new EventLogLineError(
+        line,
+        'INVALID_JSON',
+        "npm's script banner, not an event: export with npm run --silent",
+      );
+    }
     throw new EventLogLineError(line, 'INVALID_JSON', error instanceof Error ? error.message : 'not JSON');
   }
   if (!isObject(value)) throw new EventLogLineError(line, 'INVALID_JSON', 'the line is not a JSON object');
