@@ -6,6 +6,7 @@ import type { ChainFinding } from '@crm/platform/audit/chain-verification';
 import type { CustomerCommand } from '@crm/customers/domain/customer.commands';
 import { Pool } from 'pg';
 import { createScratchDatabase } from '../../../test/support/databases';
+import { expectEventually } from '../../../test/support/eventually';
 import { describeOnPostgresServer } from '../../../test/support/server-suites';
 import { CHAIN_FINDINGS_EXIT, verifyChainCommand, verifyChains, type ChainVerificationSummary } from './audit.command';
 import { commandBusDispatcher, openCliContext } from './import.command';
@@ -83,6 +84,17 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
       .filter((f) => f.stream === `customer-${customerId}`)
       .map((f: ChainFinding) => [f.kind, f.revision, f.eventId]);
 
+  /** The walk over all streams, once readAll's horizon has passed the five customers' first events. */
+  const everyStreamListed = () =>
+    expectEventually(
+      async () => {
+        const summary = await verifyChains(store, { strict: false });
+        expect(summary.streams).toBe(5);
+        return summary;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+
   async function captureStdout(run: () => Promise<number>): Promise<{ code: number; stdout: string }> {
     let stdout = '';
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -146,7 +158,8 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
     expect(links[0]!.previous).toBe('0'.repeat(64));
     for (let i = 1; i < links.length; i++) expect(links[i]!.previous).toBe(links[i - 1]!.hash);
 
-    const summary = await verifyChains(store, { strict: false });
+    // Streams are listed through readAll, which waits behind transactions other suites hold open on the server.
+    const summary = await everyStreamListed();
     expect(summary).toMatchObject({ streams: 5, events: 5 * 6 + 3, chained: 5 * 6 + 3, unchained: 0, findings: [] });
     expect(summary.exitCode).toBe(0);
   });
@@ -214,6 +227,7 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
   });
 
   it('crm audit verify-chain exits non-zero and prints each finding and the summary', async () => {
+    await everyStreamListed();
     const text = await captureStdout(() => verifyChainCommand({ json: false, strict: false }, config));
     expect(text.code).toBe(CHAIN_FINDINGS_EXIT);
     expect(text.stdout).toMatch(/^edited\s+customer-edit\s+revision 3\s+event [0-9a-f-]{36}: /m);
