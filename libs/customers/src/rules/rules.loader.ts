@@ -23,6 +23,9 @@ const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
   'churnRisk.rhythmGapMultiple',
   'churnRisk.probabilityAliveBelow',
   'clv.monthlyDiscountRate',
+  'crossSell.minSupport',
+  'crossSell.minConfidence',
+  'crossSell.minSequenceSupport',
 ]);
 
 /** Sections the file may not change yet, with the reason. */
@@ -84,7 +87,7 @@ function check(condition: boolean, path: string, message: string): void {
 
 /** Rules that only make sense together. */
 function checkCoherent(rules: CrmRules): void {
-  const { lifecycle, satisfaction, segmentation, loyalty, churnRisk, clv } = rules;
+  const { lifecycle, satisfaction, segmentation, loyalty, churnRisk, clv, crossSell } = rules;
   check(lifecycle.spendDropRatio <= 1, 'lifecycle.spendDropRatio', 'must be between 0 and 1');
   check(lifecycle.spendWindowDays >= 1, 'lifecycle.spendWindowDays', 'must be at least 1');
   check(lifecycle.matureMinPurchases >= 2, 'lifecycle.matureMinPurchases', 'must be at least 2');
@@ -139,6 +142,18 @@ function checkCoherent(rules: CrmRules): void {
   check(churnRisk.npsDetractorSignal <= 1, 'churnRisk.npsDetractorSignal', 'must be 0 (off) or 1 (on)');
   check(clv.horizonMonths >= 1 && clv.horizonMonths <= 600, 'clv.horizonMonths', 'must be from 1 to 600 months');
   check(clv.monthlyDiscountRate < 1, 'clv.monthlyDiscountRate', 'must be a fraction below 1 (0.01 = 1 % a month)');
+  check(crossSell.minSupport > 0 && crossSell.minSupport <= 1, 'crossSell.minSupport', 'must be above 0 and at most 1');
+  check(crossSell.minConfidence <= 1, 'crossSell.minConfidence', 'must be between 0 and 1');
+  check(
+    crossSell.minSequenceSupport > 0 && crossSell.minSequenceSupport <= 1,
+    'crossSell.minSequenceSupport',
+    'must be above 0 and at most 1',
+  );
+  check(
+    crossSell.maxItemsetSize >= 2 && crossSell.maxItemsetSize <= 4,
+    'crossSell.maxItemsetSize',
+    'must be from 2 to 4 items',
+  );
 }
 
 /**

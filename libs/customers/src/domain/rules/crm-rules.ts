@@ -1,4 +1,5 @@
 import type { ChurnRiskRules } from '../churn-risk';
+import type { CrossSellRules } from '../cross-sell/cross-sell';
 import { DEFAULT_COMPLAINT_SLA_RULES, type ComplaintSlaRules } from '../complaint-sla';
 import type { LoyaltyRules } from '../loyalty';
 
@@ -85,6 +86,8 @@ export interface CrmRules {
   readonly loyalty: LoyaltyRules;
   readonly churnRisk: ChurnRiskRules;
   readonly clv: ClvRules;
+  /** Defaults of the cross-selling thresholds; a query may give its own (docs/rules.md). */
+  readonly crossSell: CrossSellRules;
 }
 
 export const CRM_RULES_VERSION = 'crm-rules-defaults-1';
@@ -139,6 +142,12 @@ export const DEFAULT_CRM_RULES: CrmRules = {
   clv: {
     horizonMonths: 12,
     monthlyDiscountRate: 0.01,
+  },
+  crossSell: {
+    minSupport: 0.01,
+    minConfidence: 0.2,
+    minSequenceSupport: 0.01,
+    maxItemsetSize: 3,
   },
 };
 
