@@ -9,7 +9,7 @@ import {
   UsageError,
   type ImportCommandOptions,
 } from './import.command';
-import { listCommand, projectionNames, rebuildCommand } from './projections.command';
+import { listCommand, projectionNames, rebuildCommand, swapRebuildCommand, verifyCommand } from './projections.command';
 import { listRunsCommand, recomputeCommand } from './segments.command';
 import { clvFitCommand } from './clv.command';
 import { verifyChainCommand, type VerifyChainOptions } from './audit.command';
@@ -109,8 +109,25 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         `stop the projector first. Projections: ${projectionNames().join(', ')}`,
     )
     .argument('[name]', 'the projection to rebuild (default: all)')
-    .action(async (name: string | undefined) => {
-      setExitCode(await rebuildCommand(name, config()));
+    .option(
+      '--swap',
+      'rebuild into new tables while the live ones keep serving, then switch them in one transaction (the projector may keep running)',
+      false,
+    )
+    .action(async (name: string | undefined, options: { swap: boolean }) => {
+      setExitCode(await (options.swap ? swapRebuildCommand(name, config()) : rebuildCommand(name, config())));
+    });
+
+  projections
+    .command('verify')
+    .description(
+      'fold every event from the first into shadow tables and compare them row for row with the live tables; ' +
+        'prints each difference, exit code 1 when there is one',
+    )
+    .argument('[name]', 'the projection to verify (default: all)')
+    .option('--json', 'print the comparison as one JSON array', false)
+    .action(async (name: string | undefined, options: { json: boolean }) => {
+      setExitCode(await verifyCommand(name, options.json, config()));
     });
 
   const segments = program

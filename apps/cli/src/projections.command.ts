@@ -1,7 +1,14 @@
 import type { EventStore } from '@crm/event-store';
 import { readModels } from '@crm/catalog';
 import { DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
-import { ProjectionCheckpointEntity, rebuildProjection, type RebuildResult } from '@crm/projections';
+import {
+  ProjectionCheckpointEntity,
+  rebuildProjection,
+  swapRebuildProjections,
+  verifyProjections,
+  type ProjectionVerification,
+  type RebuildResult,
+} from '@crm/projections';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from '@crm/projections';
 import { describeStorage, openCliContext, UsageError } from './import.command';
@@ -52,6 +59,84 @@ export async function rebuildCommand(name: string | undefined, config: CrmConfig
       `rebuilt ${results.length} projection(s): ${total.toLocaleString('en-US')} events applied in ${seconds.toFixed(2)} s\n`,
     );
     return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * `crm projections rebuild [name] --swap`: rebuilds into new tables while the
+ * live ones keep serving, then switches them atomically.
+ */
+export async function swapRebuildCommand(name: string | undefined, config: CrmConfig): Promise<number> {
+  const projections = selectProjections(name);
+  const storage = describeStorage(config);
+  process.stderr.write(
+    `rebuilding ${projections.map((p) => p.name).join(', ')} into new tables on ${storage.mode} (${storage.location}); ` +
+      'the live tables keep serving until the switch\n',
+  );
+  const context = await openCliContext(config);
+  try {
+    const results = await swapRebuildProjections(
+      context.get<EventStore>(EVENT_STORE),
+      context.get<DataSource>(DATA_SOURCE),
+      projections,
+      { batchSize: config.projectorBatchSize },
+    );
+    for (const result of results) {
+      process.stdout.write(
+        `${result.name}: ${result.eventsApplied.toLocaleString('en-US')} events folded into a new ${result.table}, ` +
+          `switched in at checkpoint ${result.checkpoint ?? 'none'}\n`,
+      );
+    }
+    process.stdout.write(`switched ${results.length} table(s) in ${results[0]?.seconds.toFixed(2) ?? '0'} s\n`);
+    return EXIT.ok;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Exit code of `crm projections verify` when a read model differs from the fresh fold. */
+export const VERIFY_DIFFERENCES_EXIT = 1;
+
+function formatVerification(result: ProjectionVerification): string {
+  const head =
+    `${result.name} (${result.table}) at checkpoint ${result.checkpoint ?? 'none'}: ` +
+    `${result.liveRows.toLocaleString('en-US')} live rows, ${result.rebuiltRows.toLocaleString('en-US')} rebuilt`;
+  if (result.missingFromLive === 0 && result.unexpectedInLive === 0) return `${head}: identical\n`;
+  const lines = [
+    `${head}: DIFFERENT — ${result.missingFromLive} rebuilt row(s) missing from the live table, ` +
+      `${result.unexpectedInLive} live row(s) not in the rebuild`,
+    ...result.samples.map((sample) => `  ${sample.kind}: ${JSON.stringify(sample.row)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** `crm projections verify [name]`: a fresh fold compared with the live tables; exit code 1 on any difference. */
+export async function verifyCommand(name: string | undefined, json: boolean, config: CrmConfig): Promise<number> {
+  const projections = selectProjections(name);
+  const storage = describeStorage(config);
+  process.stderr.write(
+    `verifying ${projections.map((p) => p.name).join(', ')} on ${storage.mode} (${storage.location}) against a fold from the first event\n`,
+  );
+  const context = await openCliContext(config);
+  try {
+    const results = await verifyProjections(
+      context.get<EventStore>(EVENT_STORE),
+      context.get<DataSource>(DATA_SOURCE),
+      projections,
+      { batchSize: config.projectorBatchSize },
+    );
+    process.stdout.write(json ? `${JSON.stringify(results)}\n` : results.map(formatVerification).join(''));
+    const different = results.filter((r) => r.missingFromLive > 0 || r.unexpectedInLive > 0);
+    if (!json) {
+      process.stdout.write(
+        different.length === 0
+          ? `all ${results.length} read model(s) equal a fold from the first event\n`
+          : `${different.length} read model(s) differ from a fold from the first event\n`,
+      );
+    }
+    return different.length === 0 ? EXIT.ok : VERIFY_DIFFERENCES_EXIT;
   } finally {
     await context.close();
   }

@@ -2,6 +2,7 @@ export * from './projection';
 export * from './projection-checkpoint.entity';
 export * from './projection-runner';
 export * from './projection-rebuild';
+export * from './shadow-rebuild';
 export * from './read-your-writes';
 export * from './projector.service';
 export * from './projections.module';

@@ -1,7 +1,7 @@
 import type { EventStore, StoredEvent } from '@crm/event-store';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from './projection';
-import { applyBatch, ensureCheckpointRow } from './projection-runner';
+import { applyBatch, checkpointTable, ensureCheckpointRow } from './projection-runner';
 
 export interface RebuildResult {
   readonly name: string;
@@ -24,6 +24,8 @@ export interface RebuildOptions {
    * batches small to stay close to the head.
    */
   readonly rebuildBatchSize?: number;
+  /** Fold up to this checkpoint (inclusive) instead of the store's head at the start; null: fold nothing. */
+  readonly upTo?: string | null;
 }
 
 /** Events per batch of a rebuild unless the options say otherwise. */
@@ -72,12 +74,12 @@ export async function rebuildProjections(
   options: RebuildOptions,
 ): Promise<RebuildResult[]> {
   const started = Date.now();
-  const head = await store.headCheckpoint();
+  const head = options.upTo !== undefined ? options.upTo : await store.headCheckpoint();
   for (const projection of projections) {
     const table = projectionTable(dataSource, projection);
     await dataSource.transaction(async (manager) => {
       await manager.query(`TRUNCATE TABLE "${table.replace(/"/g, '""')}"`);
-      await manager.query('DELETE FROM projection_checkpoints WHERE name = $1', [projection.name]);
+      await manager.query(`DELETE FROM ${checkpointTable(manager)} WHERE name = $1`, [projection.name]);
       await ensureCheckpointRow(manager, projection.name);
     });
   }

@@ -57,9 +57,18 @@ class BatchReader {
   }
 }
 
+/**
+ * The checkpoint table as the data source names it: `projection_checkpoints`,
+ * or its shadow copy when a verification or swap rebuilds into shadow tables
+ * (a data source with an entity prefix).
+ */
+export function checkpointTable(manager: EntityManager): string {
+  return `"${manager.connection.getMetadata(ProjectionCheckpointEntity).tableName.replace(/"/g, '""')}"`;
+}
+
 export async function ensureCheckpointRow(manager: EntityManager, name: string): Promise<void> {
   await manager.query(
-    `INSERT INTO projection_checkpoints (name, checkpoint, events_applied, updated_at)
+    `INSERT INTO ${checkpointTable(manager)} (name, checkpoint, events_applied, updated_at)
      VALUES ($1, NULL, 0, now()) ON CONFLICT (name) DO NOTHING`,
     [name],
   );
@@ -83,7 +92,7 @@ export async function applyBatch<Row extends ObjectLiteral>(
   const last = events[events.length - 1];
   if (!last) return;
   const moved: unknown = await manager.query(
-    `UPDATE projection_checkpoints
+    `UPDATE ${checkpointTable(manager)}
         SET checkpoint = $2, events_applied = events_applied + $3, last_event_recorded_at = $4, updated_at = now()
       WHERE name = $1 AND checkpoint IS NOT DISTINCT FROM $5`,
     [projection.name, last.checkpoint, events.length, last.recordedAt, expectedCheckpoint],

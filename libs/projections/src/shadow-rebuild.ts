@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import type { EventStore, StoredEvent } from '@crm/event-store';
+import { DataSource, type EntityManager, type ObjectLiteral } from 'typeorm';
+import type { RowProjection } from './projection';
+import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { projectionTable, rebuildProjections, type RebuildOptions } from './projection-rebuild';
+import { applyBatch, ensureCheckpointRow, readCheckpoint } from './projection-runner';
+
+/** A live table and its shadow copy. */
+interface TablePair {
+  readonly live: string;
+  readonly shadow: string;
+}
+
+const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Creates a shadow copy (same columns, defaults, indexes) of each
+ * projection's table and of the checkpoint table, and a data source that
+ * writes to them (TypeORM's entity prefix), so the product's own rebuild code
+ * fills them while the live tables keep serving. `keep` leaves the shadow
+ * tables in place when `work` is done (a swap renames them).
+ */
+async function withShadowTables<T>(
+  live: DataSource,
+  projections: readonly RowProjection<ObjectLiteral>[],
+  purpose: 'verify' | 'swap',
+  work: (shadow: DataSource, pairs: readonly TablePair[]) => Promise<T>,
+): Promise<T> {
+  const prefix = `${purpose}_${randomBytes(4).toString('hex')}_`;
+  const liveNames = [
+    ...projections.map((projection) => projectionTable(live, projection)),
+    live.getMetadata(ProjectionCheckpointEntity).tableName,
+  ];
+  const pairs = liveNames.map((name) => ({ live: name, shadow: `${prefix}${name}` }));
+  for (const pair of pairs) {
+    await live.query(`CREATE TABLE ${quote(pair.shadow)} (LIKE ${quote(pair.live)} INCLUDING ALL)`);
+  }
+  const shadow = new DataSource({
+    ...live.options,
+    entityPrefix: prefix,
+    migrations: [],
+    migrationsRun: false,
+    synchronize: false,
+  } as ConstructorParameters<typeof DataSource>[0]);
+  try {
+    await shadow.initialize();
+    return await work(shadow, pairs);
+  } finally {
+    if (shadow.isInitialized) await shadow.destroy();
+    for (const pair of pairs) await live.query(`DROP TABLE IF EXISTS ${quote(pair.shadow)}`);
+  }
+}
+
+/**
+ * Folds the events after the projection's checkpoint in `dataSource`, up to
+ * `upTo` (inclusive), batch by batch with the runner's own applyBatch.
+ */
+async function foldForward(
+  store: EventStore,
+  dataSource: DataSource,
+  projection: RowProjection<ObjectLiteral>,
+  upTo: string | null,
+  batchSize: number,
+): Promise<void> {
+  if (upTo === null) return;
+  await dataSource.transaction((manager) => ensureCheckpointRow(manager, projection.name));
+  let checkpoint = (await readCheckpoint(dataSource.manager, projection.name))?.checkpoint ?? null;
+  const filter = { streamPrefixes: projection.streamPrefixes };
+  for (;;) {
+    if (checkpoint !== null && store.compareCheckpoints(checkpoint, upTo) >= 0) return;
+    const read = await store.readAll({ fromCheckpoint: checkpoint ?? undefined, maxCount: batchSize, filter });
+    const batch: StoredEvent[] = read.filter((event) => store.compareCheckpoints(event.checkpoint, upTo) <= 0);
+    if (batch.length === 0) return;
+    const expected = checkpoint;
+    await dataSource.transaction((manager) => applyBatch(manager, projection, batch, expected));
+    checkpoint = batch[batch.length - 1]!.checkpoint;
+    if (batch.length < read.length) return;
+  }
+}
+
+/** One projection's comparison of its live table with a fresh fold from position 0. */
+export interface ProjectionVerification {
+  readonly name: string;
+  readonly table: string;
+  /** The checkpoint both were compared at. */
+  readonly checkpoint: string | null;
+  readonly liveRows: number;
+  readonly rebuiltRows: number;
+  /** Rows of the fresh fold that the live table lacks (duplicates counted). */
+  readonly missingFromLive: number;
+  /** Rows of the live table that the fresh fold does not have. */
+  readonly unexpectedInLive: number;
+  /** Up to `sampleSize` rows of each kind, as JSON objects. */
+  readonly samples: ReadonlyArray<{ readonly kind: 'missing-from-live' | 'unexpected-in-live'; readonly row: unknown }>;
+}
+
+export interface VerifyOptions extends RebuildOptions {
+  /** Rows shown per kind of difference (default 5). */
+  readonly sampleSize?: number;
+  /** How long to wait for a running projector to settle on a checkpoint the fold has reached (default 30 s). */
+  readonly settleTimeoutMs?: number;
+}
+
+/**
+ * `crm projections verify`: folds every event from position 0 into shadow
+ * tables, up to the live projections' checkpoints, and compares them row for
+ * row with the live tables (EXCEPT ALL both ways, at the same checkpoint, in
+ * one snapshot). A projector running meanwhile moves the live checkpoints:
+ * the shadow then follows them until both stand still at the same place.
+ */
+export async function verifyProjections(
+  store: EventStore,
+  live: DataSource,
+  projections: readonly RowProjection<ObjectLiteral>[],
+  options: VerifyOptions,
+): Promise<ProjectionVerification[]> {
+  const sampleSize = options.sampleSize ?? 5;
+  const deadline = Date.now() + (options.settleTimeoutMs ?? 30_000);
+  return withShadowTables(live, projections, 'verify', async (shadow, pairs) => {
+    await rebuildProjections(store, shadow, projections, { ...options, upTo: await liveLow(store, live, projections) });
+    for (;;) {
+      // Bring each shadow to its live checkpoint, then compare if nothing moved meanwhile.
+      const targets = await liveCheckpoints(live.manager, projections);
+      for (const [index, projection] of projections.entries()) {
+        await foldForward(store, shadow, projection, targets[index]!, options.batchSize);
+      }
+      const report = await live.transaction('REPEATABLE READ', async (manager) => {
+        const now = await liveCheckpoints(manager, projections);
+        const shadows = await Promise.all(
+          projections.map(async (p) => (await readCheckpoint(shadow.manager, p.name))?.checkpoint ?? null),
+        );
+        if (now.some((checkpoint, index) => checkpoint !== shadows[index])) return null;
+        const results: ProjectionVerification[] = [];
+        for (const [index, projection] of projections.entries()) {
+          results.push(await compareTables(manager, projection.name, pairs[index]!, now[index]!, sampleSize));
+        }
+        return results;
+      });
+      if (report) return report;
+      if (Date.now() > deadline) {
+        throw new Error(
+          'the live projections kept moving, or stand behind what the rebuild reached: verify again when the projector is idle',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
+}
+
+async function liveCheckpoints(
+  manager: EntityManager,
+  projections: readonly RowProjection<ObjectLiteral>[],
+): Promise<Array<string | null>> {
+  return Promise.all(projections.map(async (p) => (await readCheckpoint(manager, p.name))?.checkpoint ?? null));
+}
+
+/** The lowest live checkpoint among the projections (null when one has none): where the shared rebuild stops. */
+async function liveLow(
+  store: EventStore,
+  live: DataSource,
+  projections: readonly RowProjection<ObjectLiteral>[],
+): Promise<string | null> {
+  const checkpoints = await liveCheckpoints(live.manager, projections);
+  // The rebuild reads the log once for all; each shadow then folds forward to its own checkpoint.
+  let low: string | null | undefined;
+  for (const checkpoint of checkpoints) {
+    if (checkpoint === null) return null;
+    if (low === undefined || low === null) low = checkpoint;
+    else if (store.compareCheckpoints(checkpoint, low) < 0) low = checkpoint;
+  }
+  return low ?? null;
+}
+
+async function compareTables(
+  manager: EntityManager,
+  name: string,
+  pair: TablePair,
+  checkpoint: string | null,
+  sampleSize: number,
+): Promise<ProjectionVerification> {
+  const live = quote(pair.live);
+  const shadow = quote(pair.shadow);
+  const count = async (sql: string): Promise<number> => Number((await manager.query(sql))[0].n);
+  const sample = async (from: string, except: string): Promise<unknown[]> =>
+    (
+      await manager.query(
+        `SELECT row_to_json(d) AS row FROM (SELECT * FROM ${from} EXCEPT ALL SELECT * FROM ${except}) d LIMIT ${sampleSize}`,
+      )
+    ).map((r: { row: unknown }) => r.row);
+  const missingFromLive = await count(
+    `SELECT count(*) AS n FROM (SELECT * FROM ${shadow} EXCEPT ALL SELECT * FROM ${live}) d`,
+  );
+  const unexpectedInLive = await count(
+    `SELECT count(*) AS n FROM (SELECT * FROM ${live} EXCEPT ALL SELECT * FROM ${shadow}) d`,
+  );
+  const samples = [
+    ...(missingFromLive > 0 ? await sample(shadow, live) : []).map((row) => ({
+      kind: 'missing-from-live' as const,
+      row,
+    })),
+    ...(unexpectedInLive > 0 ? await sample(live, shadow) : []).map((row) => ({
+      kind: 'unexpected-in-live' as const,
+      row,
+    })),
+  ];
+  return {
+    name,
+    table: pair.live,
+    checkpoint,
+    liveRows: await count(`SELECT count(*) AS n FROM ${live}`),
+    rebuiltRows: await count(`SELECT count(*) AS n FROM ${shadow}`),
+    missingFromLive,
+    unexpectedInLive,
+    samples,
+  };
+}
+
+export interface SwapResult {
+  readonly name: string;
+  readonly table: string;
+  readonly eventsApplied: number;
+  /** The checkpoint the new table was built up to; the projector goes on from it. */
+  readonly checkpoint: string | null;
+  readonly seconds: number;
+}
+
+/**
+ * `crm projections rebuild --swap`: rebuilds into shadow tables while the
+ * live tables keep serving, folds what arrived meanwhile, then in one
+ * transaction takes the live tables, puts the new ones in their place (names,
+ * index names and the views that read them kept) and sets the checkpoints to
+ * where the new tables stand. Readers see the old tables or the new ones,
+ * never a half-built one; a running projector finds its checkpoint moved and
+ * goes on from the new one.
+ */
+export async function swapRebuildProjections(
+  store: EventStore,
+  live: DataSource,
+  projections: readonly RowProjection<ObjectLiteral>[],
+  options: RebuildOptions,
+): Promise<SwapResult[]> {
+  const started = Date.now();
+  return withShadowTables(live, projections, 'swap', async (shadow, pairs) => {
+    const rebuilt = await rebuildProjections(store, shadow, projections, options);
+    // What arrived during the rebuild; the projector applies what arrives after the swap.
+    const head = await store.headCheckpoint();
+    for (const projection of projections) await foldForward(store, shadow, projection, head, options.batchSize);
+    const shadowCheckpoints = await Promise.all(projections.map(async (p) => readCheckpoint(shadow.manager, p.name)));
+    await live.transaction(async (manager) => {
+      const tables = pairs.slice(0, projections.length);
+      await manager.query(`LOCK TABLE ${tables.map((pair) => quote(pair.live)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+      const views = await dependentViews(
+        manager,
+        tables.map((pair) => pair.live),
+      );
+      for (const view of [...views].reverse()) await manager.query(`DROP VIEW ${quote(view.name)}`);
+      for (const pair of tables) await swapTable(manager, pair);
+      for (const view of views) await manager.query(`CREATE VIEW ${quote(view.name)} AS ${view.definition}`);
+      const checkpoints = quote(live.getMetadata(ProjectionCheckpointEntity).tableName);
+      for (const [index, projection] of projections.entries()) {
+        const row = shadowCheckpoints[index];
+        await ensureCheckpointRow(manager, projection.name);
+        await manager.query(
+          `UPDATE ${checkpoints} SET checkpoint = $2, events_applied = $3, last_event_recorded_at = $4, updated_at = now()
+            WHERE name = $1`,
+          [projection.name, row?.checkpoint ?? null, row?.eventsApplied ?? 0, row?.lastEventRecordedAt ?? null],
+        );
+      }
+    });
+    const seconds = (Date.now() - started) / 1000;
+    return projections.map((projection, index) => ({
+      name: projection.name,
+      table: pairs[index]!.live,
+      eventsApplied: Number(shadowCheckpoints[index]?.eventsApplied ?? rebuilt[index]!.eventsApplied),
+      checkpoint: shadowCheckpoints[index]?.checkpoint ?? null,
+      seconds,
+    }));
+  });
+}
+
+/** The views that read any of the tables, in an order that creates each after those it reads. */
+async function dependentViews(
+  manager: EntityManager,
+  tables: readonly string[],
+): Promise<Array<{ name: string; definition: string }>> {
+  const rows: Array<{ name: string; definition: string }> = await manager.query(
+    `SELECT DISTINCT v.oid::int AS oid, v.relname AS name, pg_get_viewdef(v.oid) AS definition
+       FROM pg_depend d
+       JOIN pg_rewrite r ON r.oid = d.objid
+       JOIN pg_class v ON v.oid = r.ev_class
+      WHERE d.refobjid IN (SELECT oid FROM pg_class WHERE relname = ANY($1::text[]) AND relnamespace = current_schema()::regnamespace)
+        AND v.relkind = 'v' AND v.oid <> d.refobjid
+      ORDER BY 1`,
+    [tables],
+  );
+  return rows.map(({ name, definition }) => ({ name, definition }));
+}
+
+/** Indexes of a table by their definition without their own and their table's names. */
+async function indexesOf(manager: EntityManager, table: string): Promise<Map<string, string>> {
+  const rows: Array<{ indexname: string; indexdef: string }> = await manager.query(
+    'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = $1',
+    [table],
+  );
+  return new Map(rows.map((row) => [row.indexdef.replace(/INDEX \S+ ON \S+/, 'INDEX ON'), row.indexname]));
+}
+
+/** Puts the shadow table in the live one's place, with the live one's index names. */
+async function swapTable(manager: EntityManager, pair: TablePair): Promise<void> {
+  const oldIndexes = await indexesOf(manager, pair.live);
+  const retired = `${pair.shadow}_retired`;
+  await manager.query(`ALTER TABLE ${quote(pair.live)} RENAME TO ${quote(retired)}`);
+  await manager.query(`ALTER TABLE ${quote(pair.shadow)} RENAME TO ${quote(pair.live)}`);
+  await manager.query(`DROP TABLE ${quote(retired)}`);
+  for (const [definition, name] of await indexesOf(manager, pair.live)) {
+    const original = oldIndexes.get(definition);
+    if (original && original !== name) await manager.query(`ALTER INDEX ${quote(name)} RENAME TO ${quote(original)}`);
+  }
+}
