@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import type { StoredEvent } from '@crm/event-store';
 import type { EventLogRecord } from '@crm/event-store/event-log';
 import { EventStreams } from '../../apps/api/src/events/event-streams';
@@ -177,10 +178,8 @@ describeOnPostgresServer('GET /events and GET /events/stream on PostgreSQL serve
     const { body } = await t.as('reader').get('/events').expect(403);
     expect(body).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['auditor'] });
     await t.as('admin').get('/events?limit=1').expect(200);
-    const anonymous = await fetch(`http://127.0.0.1:${port}/events`);
-    expect(anonymous.status).toBe(401);
-    const anonymousStream = await fetch(`http://127.0.0.1:${port}/events/stream`);
-    expect(anonymousStream.status).toBe(401);
+    await request(t.app.getHttpServer()).get('/events').expect(401);
+    await request(t.app.getHttpServer()).get('/events/stream').set('Accept', 'text/event-stream').expect(401);
   });
 
   it('streams the backlog, then new events live, and resumes after Last-Event-ID', async () => {
