@@ -1,6 +1,8 @@
 import type { EventStore } from '@crm/event-store';
 import { readModels } from '@crm/catalog';
-import { DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
+import { ConfigError, DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
+import { useComplaintSlaRules } from '@crm/customers/projections/complaints/complaints.projection';
+import { loadCrmRules } from '@crm/customers/rules/rules.loader';
 import {
   ProjectionCheckpointEntity,
   rebuildProjection,
@@ -13,6 +15,19 @@ import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from '@crm/projections';
 import { describeStorage, openCliContext, UsageError } from './import.command';
 import { EXIT } from './summary';
+
+/**
+ * The projections measure complaints against the SLA targets of the rules in
+ * force (CRM_RULES_FILE), as the API and the projector do.
+ */
+function useRulesInForce(): void {
+  try {
+    useComplaintSlaRules(loadCrmRules().complaintSla);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /** The projections the product runs, in catalog order. */
 export function projectionNames(): string[] {
@@ -36,6 +51,7 @@ export function selectProjections(name: string | undefined): RowProjection<Objec
  */
 export async function rebuildCommand(name: string | undefined, config: CrmConfig): Promise<number> {
   const projections = selectProjections(name);
+  useRulesInForce();
   const storage = describeStorage(config);
   process.stderr.write(
     `rebuilding ${projections.map((p) => p.name).join(', ')} on ${storage.mode} (${storage.location})\n`,
@@ -70,6 +86,7 @@ export async function rebuildCommand(name: string | undefined, config: CrmConfig
  */
 export async function swapRebuildCommand(name: string | undefined, config: CrmConfig): Promise<number> {
   const projections = selectProjections(name);
+  useRulesInForce();
   const storage = describeStorage(config);
   process.stderr.write(
     `rebuilding ${projections.map((p) => p.name).join(', ')} into new tables on ${storage.mode} (${storage.location}); ` +
@@ -115,6 +132,7 @@ function formatVerification(result: ProjectionVerification): string {
 /** `crm projections verify [name]`: a fresh fold compared with the live tables; exit code 1 on any difference. */
 export async function verifyCommand(name: string | undefined, json: boolean, config: CrmConfig): Promise<number> {
   const projections = selectProjections(name);
+  useRulesInForce();
   const storage = describeStorage(config);
   process.stderr.write(
     `verifying ${projections.map((p) => p.name).join(', ')} on ${storage.mode} (${storage.location}) against a fold from the first event\n`,

@@ -104,7 +104,21 @@ describe('CRM rules configuration', () => {
       { version: 'v', satisfaction: { csatSatisfiedMin: 6 } },
       /csatSatisfiedMin: must be a CSAT score/,
     ],
-    ['complaint SLA targets', { version: 'v', complaintSla: { version: 'x' } }, /complaintSla: cannot be changed/],
+    [
+      'new SLA targets under the default SLA version',
+      { version: 'v', complaintSla: { targets: { high: { assessWithinMinutes: 60 } } } },
+      /complaintSla\.version: must name the new targets/,
+    ],
+    [
+      'a resolution target shorter than the assessment target',
+      { version: 'v', complaintSla: { version: 'sla-2', targets: { low: { resolveWithinMinutes: 10 } } } },
+      /complaintSla\.targets\.low\.resolveWithinMinutes: must not be below/,
+    ],
+    [
+      'an unknown severity',
+      { version: 'v', complaintSla: { version: 'sla-2', targets: { urgent: { assessWithinMinutes: 10 } } } },
+      /complaintSla\.targets\.urgent: unknown key/,
+    ],
     ['an array', [], /must hold a JSON object/],
     [
       'ABC class B below class A',
@@ -152,6 +166,23 @@ describe('CRM rules configuration', () => {
     expect(rules.loyalty.weights).toEqual({ ...DEFAULT_CRM_RULES.loyalty.weights, repeat: 25, tenure: 5 });
     expect(rules.loyalty.loyalMin).toBe(75);
     expect(rules.churnRisk).toEqual(DEFAULT_CRM_RULES.churnRisk);
+  });
+
+  it('given new complaint SLA targets with their own version, then they are merged over the defaults', () => {
+    const rules = mergeCrmRules({
+      version: 'v',
+      complaintSla: {
+        version: 'sla-ops-2',
+        targets: { critical: { assessWithinMinutes: 60, resolveWithinMinutes: 480 } },
+      },
+    });
+    expect(rules.complaintSla).toEqual({
+      version: 'sla-ops-2',
+      targets: {
+        ...DEFAULT_COMPLAINT_SLA_RULES.targets,
+        critical: { assessWithinMinutes: 60, resolveWithinMinutes: 480 },
+      },
+    });
   });
 
   it.each(refusals)('given a file with %s, then the start is refused naming the path', (_label, content, message) => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Logger, type Provider } from '@nestjs/common';
 import { ConfigError } from '@crm/platform';
+import { DEFAULT_COMPLAINT_SLA_RULES } from '../domain/complaint-sla';
 import { DEFAULT_CRM_RULES, type CrmRules } from '../domain/rules/crm-rules';
+import { useComplaintSlaRules } from '../projections/complaints/complaints.projection';
 
 /** The environment variable naming the operator's rules file. */
 export const CRM_RULES_FILE = 'CRM_RULES_FILE';
@@ -28,11 +30,8 @@ const FRACTIONAL_KEYS: ReadonlySet<string> = new Set([
   'crossSell.minSequenceSupport',
 ]);
 
-/** Sections the file may not change yet, with the reason. */
-const NOT_CONFIGURABLE: Readonly<Record<string, string>> = {
-  complaintSla:
-    'cannot be changed from the rules file yet: the complaints read model measures every complaint against the built-in SLA targets (docs/rules.md)',
-};
+/** Keys the file may not change, with the reason. */
+const NOT_CONFIGURABLE: Readonly<Record<string, string>> = {};
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -122,6 +121,21 @@ function checkCoherent(rules: CrmRules): void {
     'segmentation.quadrantThresholdPercentile',
     'must be between 0 and 1',
   );
+  for (const [severity, target] of Object.entries(rules.complaintSla.targets)) {
+    const path = `complaintSla.targets.${severity}`;
+    check(target.assessWithinMinutes >= 1, `${path}.assessWithinMinutes`, 'must be at least 1 minute');
+    check(
+      target.resolveWithinMinutes >= target.assessWithinMinutes,
+      `${path}.resolveWithinMinutes`,
+      `must not be below ${path}.assessWithinMinutes`,
+    );
+  }
+  check(
+    JSON.stringify(rules.complaintSla.targets) === JSON.stringify(DEFAULT_COMPLAINT_SLA_RULES.targets) ||
+      rules.complaintSla.version !== DEFAULT_COMPLAINT_SLA_RULES.version,
+    'complaintSla.version',
+    'must name the new targets (every complaint row records the SLA version it was measured against)',
+  );
   check(segmentation.currentValueWindowDays >= 1, 'segmentation.currentValueWindowDays', 'must be at least 1');
   const weights = Object.values(loyalty.weights).reduce((sum, weight) => sum + weight, 0);
   check(weights === 100, 'loyalty.weights', `must add up to 100, they add up to ${weights}`);
@@ -198,6 +212,7 @@ export const crmRulesProvider: Provider = {
   provide: CRM_RULES,
   useFactory: (): CrmRules => {
     const rules = loadCrmRules();
+    useComplaintSlaRules(rules.complaintSla);
     const source = process.env[CRM_RULES_FILE]?.trim();
     new Logger('Rules').log(`rules version ${rules.version}${source ? ` (from ${source})` : ' (defaults)'}`);
     return rules;

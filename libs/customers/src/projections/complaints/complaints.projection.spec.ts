@@ -1,8 +1,8 @@
 import type { StoredEvent } from '@crm/event-store';
-import { COMPLAINT_SLA_RULES_VERSION } from '../../domain/complaint-sla';
+import { COMPLAINT_SLA_RULES_VERSION, DEFAULT_COMPLAINT_SLA_RULES } from '../../domain/complaint-sla';
 import type { ComplaintSeverity } from '../../domain/customer.events';
 import type { ComplaintRow } from './complaint.entity';
-import { complaintsProjection, evolveComplaint } from './complaints.projection';
+import { complaintsProjection, evolveComplaint, useComplaintSlaRules } from './complaints.projection';
 
 const RECORDED = new Date('2026-03-20T00:00:00.000Z');
 const FILED_AT = '2026-03-01T08:00:00.000Z';
@@ -124,6 +124,25 @@ describe('complaints projection', () => {
     ['low', 72, 240],
   ] as const)('given a %s complaint, then its targets are %i h to assess and %i h to resolve', (severity, a, r) => {
     expect(fold([filed(severity)])).toMatchObject({ assessTargetMinutes: a * HOUR, resolveTargetMinutes: r * HOUR });
+  });
+
+  it('given SLA targets from the rules file, then a filing is measured against them and records their version', () => {
+    useComplaintSlaRules({
+      version: 'sla-ops-2',
+      targets: {
+        ...DEFAULT_COMPLAINT_SLA_RULES.targets,
+        critical: { assessWithinMinutes: 30, resolveWithinMinutes: 90 },
+      },
+    });
+    try {
+      expect(fold([filed('critical')])).toMatchObject({
+        assessTargetMinutes: 30,
+        resolveTargetMinutes: 90,
+        slaRulesVersion: 'sla-ops-2',
+      });
+    } finally {
+      useComplaintSlaRules(DEFAULT_COMPLAINT_SLA_RULES);
+    }
   });
 
   it('given each step, then the state follows the four-step process', () => {

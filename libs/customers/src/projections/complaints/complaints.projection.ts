@@ -5,6 +5,7 @@ import { toCustomerEvent } from '../../customer.aggregate';
 import {
   complaintSlaTargets,
   DEFAULT_COMPLAINT_SLA_RULES,
+  type ComplaintSlaRules,
   elapsedMinutes,
   targetMissed,
 } from '../../domain/complaint-sla';
@@ -70,6 +71,24 @@ function cycleStart(row: ComplaintRow): Date {
  * explains cycles, minutes and breach flags). Events of other types leave
  * the row as it is.
  */
+let slaRules: ComplaintSlaRules = DEFAULT_COMPLAINT_SLA_RULES;
+
+/**
+ * Sets the SLA targets complaints are measured against when filed: the
+ * `complaintSla` section of the rules in force (CRM_RULES_FILE), set where the
+ * rules are loaded (the API, the projector, the rebuild commands). Each row
+ * records the version it was measured against; after a change, rebuilding the
+ * complaints projection measures every complaint against the new targets.
+ */
+export function useComplaintSlaRules(rules: ComplaintSlaRules): void {
+  slaRules = rules;
+}
+
+/** The SLA rules in force for the complaints projection. */
+export function complaintSlaInForce(): ComplaintSlaRules {
+  return slaRules;
+}
+
 export function evolveComplaint(row: ComplaintRow | null, stored: StoredEvent): ComplaintRow | null {
   const event = toCustomerEvent(stored);
   if (!isComplaintEvent(event)) return row;
@@ -81,7 +100,8 @@ export function evolveComplaint(row: ComplaintRow | null, stored: StoredEvent): 
       throw new Error(`${stored.type} at ${stored.stream}@${stored.revision}: complaint ${row.key} was already filed`);
     const { complaintId, category, severity, channel } = event.data;
     const customerId = stored.stream.slice(CUSTOMER_STREAM_PREFIX.length);
-    const targets = complaintSlaTargets(severity, DEFAULT_COMPLAINT_SLA_RULES);
+    const sla = complaintSlaInForce();
+    const targets = complaintSlaTargets(severity, sla);
     return {
       key: complaintKey(customerId, complaintId),
       customerId,
@@ -103,7 +123,7 @@ export function evolveComplaint(row: ComplaintRow | null, stored: StoredEvent): 
       minutesToResolve: null,
       assessTargetMinutes: targets.assessWithinMinutes,
       resolveTargetMinutes: targets.resolveWithinMinutes,
-      slaRulesVersion: DEFAULT_COMPLAINT_SLA_RULES.version,
+      slaRulesVersion: sla.version,
       assessBreached: false,
       resolveBreached: false,
       ...position,
