@@ -13,6 +13,7 @@ import { Segmentation1732420000700 } from './migrations/1732420000700-segmentati
 import { CustomerStatus1732420000800 } from './migrations/1732420000800-customer-status';
 import { ClvFits1732420000900 } from './migrations/1732420000900-clv-fits';
 import { CustomerStateSnapshots1732420001000 } from './migrations/1732420001000-customer-state-snapshots';
+import { SegmentValueScores1732420001100 } from './migrations/1732420001100-segment-value-scores';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
@@ -47,6 +48,11 @@ import { AnalyticsSurveyEntity } from './projections/analytics-facts/analytics-s
 import { analyticsSurveysProjection } from './projections/analytics-facts/analytics-surveys.projection';
 import { RevenueAnalyticsController } from './queries/revenue-analytics/revenue-analytics.controller';
 import { RevenueAnalyticsHandler } from './queries/revenue-analytics/revenue-analytics.handler';
+import { CrossSellService } from './cross-sell/cross-sell.service';
+import { ListAssociationRulesController } from './queries/list-association-rules/list-association-rules.controller';
+import { ListAssociationRulesHandler } from './queries/list-association-rules/list-association-rules.handler';
+import { GetCustomerRecommendationsController } from './queries/get-customer-recommendations/get-customer-recommendations.controller';
+import { GetCustomerRecommendationsHandler } from './queries/get-customer-recommendations/get-customer-recommendations.handler';
 
 /** The customer context's read-model tables and migrations, for the platform's data source. */
 export const customersReadModel = {
@@ -69,6 +75,7 @@ export const customersReadModel = {
     CustomerStatus1732420000800,
     ClvFits1732420000900,
     CustomerStateSnapshots1732420001000,
+    SegmentValueScores1732420001100,
   ],
   projections: [
     customerSummaryProjection,
@@ -94,6 +101,8 @@ export const customersReadModel = {
     RevenueAnalyticsController,
     GetCustomerLifecycleHistoryController,
     ListClvFitsController,
+    ListAssociationRulesController,
+    GetCustomerRecommendationsController,
   ],
   providers: [
     CustomerCommandHandler,
@@ -110,6 +119,9 @@ export const customersReadModel = {
     CustomerStatusService,
     ClvService,
     ListClvFitsHandler,
+    CrossSellService,
+    ListAssociationRulesHandler,
+    GetCustomerRecommendationsHandler,
   ],
   exports: [crmRulesProvider, SegmentationService, ClvService],
 })
