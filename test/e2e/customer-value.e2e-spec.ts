@@ -230,6 +230,23 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     const { body } = await t.as('reader').get(`/customers/${one.customer_id}`).expect(200);
     expect(body.segmentation).toMatchObject({ valueQuadrant: 'improve', predictedValueMinor: Number(one.predicted) });
     expect(body.segmentation.probabilityAlive).toBeCloseTo(Number(one.alive), 12);
+    expect(body.segmentation.expectedPurchases12Months).toBeGreaterThan(0);
+    expect(body.segmentation.expectedSpendMinor).toBeGreaterThan(0);
+    const unlikely = rows
+      .filter((row) => Number(row.alive) < 0.5)
+      .map((row) => row.customer_id)
+      .sort();
+    const below = await t.as('reader').get('/customers?probabilityAliveBelow=0.5&limit=500').expect(200);
+    expect(below.body.items.map((item: { customerId: string }) => item.customerId)).toEqual(unlikely);
+    const mostAlive = await t.as('reader').get('/customers?sort=-probabilityAlive&limit=5').expect(200);
+    const alive = mostAlive.body.items.map((item: { probabilityAlive: number }) => item.probabilityAlive);
+    expect(alive).toEqual(
+      rows
+        .map((row) => Number(row.alive))
+        .sort((a, b) => b - a)
+        .slice(0, 5),
+    );
+    await t.as('reader').get('/customers?probabilityAliveBelow=1.5').expect(400);
     const sorted = await t.as('reader').get('/customers?sort=-predictedValue&limit=3').expect(200);
     const top = rows
       .map((row) => Number(row.predicted))

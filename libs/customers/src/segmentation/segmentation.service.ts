@@ -59,6 +59,10 @@ export interface CustomerSegmentation {
   readonly predictedValueMinor: number | null;
   /** Probability of being alive from that fit; null without one. */
   readonly probabilityAlive: number | null;
+  /** Purchase days expected in the next 52 weeks, from that fit; null without one. */
+  readonly expectedPurchases12Months: number | null;
+  /** Expected spend per future purchase day (minor units), from that fit; null without one. */
+  readonly expectedSpendMinor: number | null;
   /** Value quadrant (vip, improve, maintain, abandon); null when the run had no lifetime-value fit. */
   readonly valueQuadrant: string | null;
 }
@@ -172,7 +176,7 @@ export async function latestCustomerSegmentation(
   const rows: Array<RunRow & Record<string, unknown>> = await dataSource.query(
     `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.r_score, s.f_score, s.m_score,
             s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
-            s.probability_alive, s.value_quadrant
+            s.probability_alive, s.value_quadrant, s.expected_purchases_12m, s.expected_spend_minor
        FROM (SELECT * FROM segmentation_runs WHERE $2::timestamptz IS NULL OR run_at <= $2::timestamptz
               ORDER BY run_at DESC, id DESC LIMIT 1) r
        JOIN customer_segments s ON s.run_id = r.id AND s.customer_id = $1`,
@@ -195,6 +199,8 @@ export async function latestCustomerSegmentation(
     predictedValueMinor: row.predicted_value_minor === null ? null : Number(row.predicted_value_minor),
     probabilityAlive: row.probability_alive === null ? null : Number(row.probability_alive),
     valueQuadrant: row.value_quadrant === null ? null : String(row.value_quadrant),
+    expectedPurchases12Months: row.expected_purchases_12m === null ? null : Number(row.expected_purchases_12m),
+    expectedSpendMinor: row.expected_spend_minor === null ? null : Number(row.expected_spend_minor),
   };
 }
 
@@ -301,8 +307,10 @@ export class SegmentationService {
     const scores = await this.clv.scoreCustomers(fit, asOfDay, undefined, manager);
     await manager.query(
       `UPDATE customer_segments s
-          SET predicted_value_minor = x.predicted, probability_alive = x.alive
-         FROM jsonb_to_recordset($2::jsonb) AS x(customer_id text, predicted bigint, alive double precision)
+          SET predicted_value_minor = x.predicted, probability_alive = x.alive,
+              expected_purchases_12m = x.purchases, expected_spend_minor = x.spend
+         FROM jsonb_to_recordset($2::jsonb)
+              AS x(customer_id text, predicted bigint, alive double precision, purchases double precision, spend bigint)
         WHERE s.run_id = $1 AND s.customer_id = x.customer_id`,
       [
         runId,
@@ -311,6 +319,8 @@ export class SegmentationService {
             customer_id: score.customerId,
             predicted: score.predictedValueMinor,
             alive: score.probabilityAlive,
+            purchases: score.expectedPurchases12Months,
+            spend: score.expectedSpendMinor,
           })),
         ),
       ],

@@ -25,6 +25,7 @@ const NO_FILTER = {
   quadrant: null,
   loyaltyTier: null,
   churnRisk: null,
+  probabilityAliveBelow: null,
 } as const;
 
 /** The shared part of a list request, converted; 400 when the cursor was made for another sort. */
@@ -79,6 +80,7 @@ export class ListCustomersController {
       quadrant: request.quadrant ?? null,
       loyaltyTier: request.loyaltyTier ?? null,
       churnRisk: request.churnRisk === undefined ? null : request.churnRisk === 'true',
+      probabilityAliveBelow: request.probabilityAliveBelow === undefined ? null : Number(request.probabilityAliveBelow),
       ...listFilter(request, parseCustomerSort(request.sort ?? 'customerId')!),
     };
     return this.queries.execute<ListCustomersQuery, CustomersPage>(new ListCustomersQuery(filter, new Date()));

@@ -22,6 +22,7 @@ const SORTS: Readonly<Record<CustomerSortKey, { expression: string; type: string
   netSpend: { expression: 's.net_spend_minor', type: 'bigint' },
   currentValue: { expression: 'st.current_value_minor', type: 'bigint' },
   predictedValue: { expression: 'coalesce(st.predicted_value_minor, -1)', type: 'bigint' },
+  probabilityAlive: { expression: 'coalesce(st.probability_alive, -1)', type: 'double precision' },
   loyaltyScore: { expression: 'st.loyalty_score::integer', type: 'integer' },
 };
 
@@ -105,6 +106,9 @@ export class ListCustomersHandler implements IQueryHandler<ListCustomersQuery, C
       ['s.region', filter.region],
     ];
     for (const [column, value] of equals) if (value !== null) where.push(`${column} = ${param(value)}`);
+    if (filter.probabilityAliveBelow !== null) {
+      where.push(`st.probability_alive < ${param(filter.probabilityAliveBelow)}::double precision`);
+    }
     const sort = SORTS[filter.sort.key];
     const direction = filter.sort.descending ? 'DESC' : 'ASC';
     if (filter.after) {

@@ -12,6 +12,7 @@ export const CUSTOMER_SORT_KEYS = [
   'netSpend',
   'currentValue',
   'predictedValue',
+  'probabilityAlive',
   'loyaltyScore',
 ] as const;
 export type CustomerSortKey = (typeof CUSTOMER_SORT_KEYS)[number];
@@ -37,6 +38,8 @@ export interface CustomersFilter {
   readonly quadrant: ValueQuadrant | null;
   readonly loyaltyTier: LoyaltyTier | null;
   readonly churnRisk: boolean | null;
+  /** Only customers whose probability of being alive (latest lifetime-value scores) is below this. */
+  readonly probabilityAliveBelow: number | null;
   readonly accountManagerId: string | null;
   readonly region: string | null;
   readonly sort: CustomerSort;

@@ -113,6 +113,14 @@ export class ListCustomersRequest extends CustomerFilterRequest {
   churnRisk?: (typeof BOOLEANS)[number];
 
   @ApiPropertyOptional({
+    description: 'Only customers whose probability of being alive (latest lifetime-value scores) is below this, 0–1.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^(0(\.\d{1,6})?|1(\.0{1,6})?)$/, { message: 'probabilityAliveBelow must be a number from 0 to 1' })
+  probabilityAliveBelow?: string;
+
+  @ApiPropertyOptional({
     description: 'Sort key; a leading `-` sorts descending. Ties are broken by customer id.',
     enum: CUSTOMER_SORTS,
     default: 'customerId',
