@@ -8,8 +8,8 @@
  * frequent.
  */
 
-/** Joins sorted item names into a map key; item names never hold it. */
-const SEPARATOR = '\u0000';
+/** Joins item names into a map key; item names never hold it. */
+export const SEPARATOR = '\u0000';
 
 export function itemsetKey(items: readonly string[]): string {
   return items.join(SEPARATOR);

@@ -1,4 +1,4 @@
-import { compareDescending, compareItemLists, itemsetKey, reaches } from './itemsets';
+import { compareDescending, compareItemLists, itemsetKey, reaches, SEPARATOR } from './itemsets';
 
 /**
  * Sequence patterns "A, then B (, then C)" (domain.md, "Early warning and
@@ -103,40 +103,48 @@ export function mineSequences(histories: readonly PurchaseDays[], options: Seque
   for (const index of indexes) for (const item of index.keys()) counts.set(item, (counts.get(item) ?? 0) + 1);
   for (const [item, count] of [...counts]) if (!reaches(count, total, options.minSupport)) counts.delete(item);
 
-  const found: Array<{ sequence: string[]; count: number }> = [];
+  const found: Array<{ key: string; count: number }> = [];
   for (let length = 2; length <= options.maxLength; length += 1) {
-    const level = new Map<string, { sequence: string[]; count: number }>();
+    const level = new Map<string, number>();
     for (const index of indexes) {
       const items = [...index.keys()].filter((item) => counts.has(item));
-      // Extends a frequent prefix the customer completed on day `end` by an item bought on a later day.
-      const extend = (sequence: string[], end: number): void => {
-        for (const item of items) {
-          if (sequence.includes(item)) continue;
-          const next = firstAfter(index.get(item)!, end);
+      if (items.length < length) continue;
+      const days = items.map((item) => index.get(item)!);
+      const used = new Array<boolean>(items.length).fill(false);
+      // Extends a frequent prefix (its key) the customer completed on day `end` by an item bought on a later day.
+      const extend = (key: string, size: number, end: number): void => {
+        for (let i = 0; i < items.length; i += 1) {
+          if (used[i]) continue;
+          const next = firstAfter(days[i]!, end);
           if (next < 0) continue;
-          const longer = [...sequence, item];
-          const key = itemsetKey(longer);
-          if (longer.length === length) {
-            const entry = level.get(key) ?? { sequence: longer, count: 0 };
-            level.set(key, { sequence: longer, count: entry.count + 1 });
-          } else if (counts.has(key)) {
-            extend(longer, next);
+          const longer = `${key}${SEPARATOR}${items[i]!}`;
+          if (size + 1 === length) {
+            level.set(longer, (level.get(longer) ?? 0) + 1);
+          } else if (counts.has(longer)) {
+            used[i] = true;
+            extend(longer, size + 1, next);
+            used[i] = false;
           }
         }
       };
-      for (const item of items) extend([item], index.get(item)![0]!);
+      for (let i = 0; i < items.length; i += 1) {
+        used[i] = true;
+        extend(items[i]!, 1, days[i]![0]!);
+        used[i] = false;
+      }
     }
     let any = false;
-    for (const [key, entry] of level) {
-      if (!reaches(entry.count, total, options.minSupport)) continue;
-      counts.set(key, entry.count);
-      found.push(entry);
+    for (const [key, count] of level) {
+      if (!reaches(count, total, options.minSupport)) continue;
+      counts.set(key, count);
+      found.push({ key, count });
       any = true;
     }
     if (!any) break;
   }
 
-  const patterns = found.map(({ sequence, count }): SequencePattern => {
+  const patterns = found.map(({ key, count }): SequencePattern => {
+    const sequence = key.split(SEPARATOR);
     const prefixCount = counts.get(itemsetKey(sequence.slice(0, -1)))!;
     const lastItemCount = counts.get(sequence[sequence.length - 1]!)!;
     return {
