@@ -205,31 +205,33 @@ export class CustomerAuditService {
    * fold of every event (see foldCustomerAsOf).
    */
   private async usableSnapshot(customerId: string, asOf: Date, knownAt: KnownAt | null): Promise<StateSnapshot | null> {
-    const rows: SnapshotRow[] = await this.dataSource.query(
-      `SELECT revision, max_checkpoint, max_recorded_at, max_business_time, row
+    // The candidates without their rows (a row holds the whole fold), newest first; then the one row needed.
+    const candidates: Array<Omit<SnapshotRow, 'row'>> = await this.dataSource.query(
+      `SELECT revision, max_checkpoint, max_recorded_at, max_business_time
          FROM customer_state_snapshots
         WHERE customer_id = $1 AND fold_version = $2 AND max_business_time <= $3
           AND ($4::timestamptz IS NULL OR max_recorded_at <= $4::timestamptz)
         ORDER BY revision DESC`,
       [customerId, FOLD_VERSION, asOf, knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : null],
     );
-    for (const row of rows) {
-      if (
-        knownAt &&
-        'checkpoint' in knownAt &&
-        this.store.compareCheckpoints(row.max_checkpoint, knownAt.checkpoint) > 0
-      ) {
-        continue;
-      }
-      return {
-        revision: Number(row.revision),
-        row: reviveRow(row.row),
-        maxCheckpoint: row.max_checkpoint,
-        maxRecordedAt: new Date(row.max_recorded_at),
-        maxBusinessTime: new Date(row.max_business_time),
-      };
-    }
-    return null;
+    const chosen = candidates.find(
+      (candidate) =>
+        !(knownAt && 'checkpoint' in knownAt) ||
+        this.store.compareCheckpoints(candidate.max_checkpoint, knownAt.checkpoint) <= 0,
+    );
+    if (!chosen) return null;
+    const [stored]: Array<Pick<SnapshotRow, 'row'>> = await this.dataSource.query(
+      'SELECT row FROM customer_state_snapshots WHERE customer_id = $1 AND fold_version = $2 AND revision = $3',
+      [customerId, FOLD_VERSION, chosen.revision],
+    );
+    if (!stored) return null;
+    return {
+      revision: Number(chosen.revision),
+      row: reviveRow(stored.row),
+      maxCheckpoint: chosen.max_checkpoint,
+      maxRecordedAt: new Date(chosen.max_recorded_at),
+      maxBusinessTime: new Date(chosen.max_business_time),
+    };
   }
 
   private async saveSnapshots(customerId: string, snapshots: readonly StateSnapshot[]): Promise<void> {
