@@ -1,4 +1,6 @@
 import { SegmentationService } from '@crm/customers/segmentation/segmentation.service';
+import { DATA_SOURCE } from '@crm/platform';
+import type { DataSource } from 'typeorm';
 import { expectEventually } from '../support/eventually';
 import { describeOnPostgresServer } from '../support/server-suites';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -108,6 +110,32 @@ describeOnPostgresServer('GET /customers and GET /alerts/churn on PostgreSQL ser
       churnRisk: false,
       currentValueMinor: 0,
     });
+  });
+
+  it('keeps lifecycle_stage_history equal to the lifecycle history answered for today', async () => {
+    await list().expect(200);
+    const dataSource = t.app.get<DataSource>(DATA_SOURCE);
+    for (const customerId of ['ls-slipping', 'ls-gone', 'ls-prospect']) {
+      const { body } = await t.as('reader').get(`/customers/${customerId}/lifecycle-history`).expect(200);
+      const rows: Array<{ stage: string; entered_at: Date; left_at: Date | null }> = await dataSource.query(
+        'SELECT stage, entered_at, left_at FROM lifecycle_stage_history WHERE customer_id = $1 ORDER BY entered_at',
+        [customerId],
+      );
+      expect(
+        rows.map((row) => ({
+          stage: row.stage,
+          enteredAt: new Date(row.entered_at).toISOString(),
+          leftAt: row.left_at === null ? null : new Date(row.left_at).toISOString(),
+        })),
+      ).toEqual(
+        body.items.map(({ stage, enteredAt, leftAt }: Record<string, unknown>) => ({ stage, enteredAt, leftAt })),
+      );
+      expect(rows.length).toBeGreaterThan(0);
+    }
+    const stages = await dataSource.query(
+      "SELECT stage FROM lifecycle_stage_history WHERE customer_id = 'ls-slipping' ORDER BY entered_at",
+    );
+    expect(stages.map((row: { stage: string }) => row.stage)).toEqual(['prospect', 'new', 'growth', 'declining']);
   });
 
   it('answers the same loyalty and churn risk in the 360° view as in the list', async () => {

@@ -14,6 +14,7 @@ import { CustomerStatus1732420000800 } from './migrations/1732420000800-customer
 import { ClvFits1732420000900 } from './migrations/1732420000900-clv-fits';
 import { CustomerStateSnapshots1732420001000 } from './migrations/1732420001000-customer-state-snapshots';
 import { SegmentValueScores1732420001100 } from './migrations/1732420001100-segment-value-scores';
+import { LifecycleStageHistory1732420001200 } from './migrations/1732420001200-lifecycle-stage-history';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
@@ -76,6 +77,7 @@ export const customersReadModel = {
     ClvFits1732420000900,
     CustomerStateSnapshots1732420001000,
     SegmentValueScores1732420001100,
+    LifecycleStageHistory1732420001200,
   ],
   projections: [
     customerSummaryProjection,

@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DATA_SOURCE } from '@crm/platform/tokens';
 import { In, type DataSource } from 'typeorm';
-import { epochDay } from '../domain/lifecycle';
+import { epochDay, lifecycleHistory } from '../domain/lifecycle';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CustomerSummaryEntity } from '../projections/customer-summary/customer-summary.entity';
 import { CRM_RULES } from '../rules/rules.loader';
 import type { AbcClass, PyramidTier } from '../segmentation/segmentation.service';
-import { evaluateCustomerStatus, type CustomerStatus, type RunScores, type ValueQuadrant } from './customer-status';
+import {
+  evaluateCustomerStatus,
+  lifecycleFactsOf,
+  type CustomerStatus,
+  type RunScores,
+  type ValueQuadrant,
+} from './customer-status';
 
 /** Customers evaluated per statement. */
 const BATCH = 2_000;
@@ -47,6 +53,12 @@ const UPSERT = `
     value_quadrant = EXCLUDED.value_quadrant, probability_alive = EXCLUDED.probability_alive,
     predicted_value_minor = EXCLUDED.predicted_value_minor, segment = EXCLUDED.segment
   WHERE st.summary_revision <= EXCLUDED.summary_revision`;
+
+const INSERT_HISTORY = `
+  INSERT INTO lifecycle_stage_history
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    customer_id text, entered_at timestamptz, stage text, left_at timestamptz, reason text,
+    evaluated_day integer, rules_version text)`;
 
 interface ScoreRow {
   customer_id: string;
@@ -126,13 +138,37 @@ export class CustomerStatusService {
       const statuses = rows.map((row) =>
         evaluateCustomerStatus(row, scores.get(row.customerId) ?? null, runId, now, this.rules),
       );
-      if (statuses.length > 0) await this.dataSource.query(UPSERT, [JSON.stringify(statuses.map(rowOf))]);
+      if (statuses.length > 0) {
+        const histories = rows.flatMap((row) =>
+          lifecycleHistory(lifecycleFactsOf(row), now.getTime(), this.rules.lifecycle).map((segment) => ({
+            customer_id: row.customerId,
+            entered_at: new Date(segment.enteredAtMs).toISOString(),
+            stage: segment.stage,
+            left_at: segment.leftAtMs === null ? null : new Date(segment.leftAtMs).toISOString(),
+            reason: segment.reason,
+            evaluated_day: today,
+            rules_version: this.rules.version,
+          })),
+        );
+        // A customer's status and stage history change together.
+        await this.dataSource.transaction(async (manager) => {
+          await manager.query(UPSERT, [JSON.stringify(statuses.map(rowOf))]);
+          await manager.query('DELETE FROM lifecycle_stage_history WHERE customer_id = ANY($1::text[])', [
+            rows.map((row) => row.customerId),
+          ]);
+          await manager.query(INSERT_HISTORY, [JSON.stringify(histories)]);
+        });
+      }
       evaluated += statuses.length;
       if (due.length < BATCH) break;
     }
     await this.dataSource.query(
       `DELETE FROM customer_status st
         WHERE NOT EXISTS (SELECT 1 FROM customer_summary s WHERE s.customer_id = st.customer_id)`,
+    );
+    await this.dataSource.query(
+      `DELETE FROM lifecycle_stage_history h
+        WHERE NOT EXISTS (SELECT 1 FROM customer_summary s WHERE s.customer_id = h.customer_id)`,
     );
     return evaluated;
   }
