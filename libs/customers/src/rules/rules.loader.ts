@@ -208,13 +208,18 @@ export function loadCrmRules(env: Readonly<Record<string, string | undefined>> =
 }
 
 /** The rules in force, checked when the application starts. */
+/** The rules version last announced in the log: several modules provide the rules, the log says it once. */
+let announced: string | undefined;
+
 export const crmRulesProvider: Provider = {
   provide: CRM_RULES,
   useFactory: (): CrmRules => {
     const rules = loadCrmRules();
     useComplaintSlaRules(rules.complaintSla);
     const source = process.env[CRM_RULES_FILE]?.trim();
-    new Logger('Rules').log(`rules version ${rules.version}${source ? ` (from ${source})` : ' (defaults)'}`);
+    const line = `rules version ${rules.version}${source ? ` (from ${source})` : ' (defaults)'}`;
+    if (line !== announced) new Logger('Rules').log(line);
+    announced = line;
     return rules;
   },
 };
