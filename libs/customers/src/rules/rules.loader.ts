@@ -207,10 +207,10 @@ export function loadCrmRules(env: Readonly<Record<string, string | undefined>> =
   return mergeCrmRules(parsed);
 }
 
-/** The rules in force, checked when the application starts. */
 /** The rules version last announced in the log: several modules provide the rules, the log says it once. */
 let announced: string | undefined;
 
+/** The rules in force, checked when the application starts. */
 export const crmRulesProvider: Provider = {
   provide: CRM_RULES,
   useFactory: (): CrmRules => {
