@@ -116,8 +116,11 @@ export interface EventStore {
   /** The checkpoint of the newest event readers may see, or null for an empty store. */
   headCheckpoint(): Promise<string | null>;
 
-  /** Counts the events after a checkpoint (all of them when omitted), stopping at `limit`. */
-  countAfter(fromCheckpoint: string | undefined, limit: number): Promise<number>;
+  /**
+   * Counts the events readers may see after a checkpoint (all of them when
+   * omitted), only those passing `filter` when given, stopping at `limit`.
+   */
+  countAfter(fromCheckpoint: string | undefined, limit: number, filter?: EventFilter): Promise<number>;
 
   /** Orders two checkpoints of this store: negative, zero or positive. */
   compareCheckpoints(a: string, b: string): number;

@@ -504,12 +504,13 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async countAfter(fromCheckpoint: string | undefined, limit: number): Promise<number> {
+  async countAfter(fromCheckpoint: string | undefined, limit: number, filter?: EventFilter): Promise<number> {
     const from = fromCheckpoint !== undefined ? parseEventStoreDbCheckpoint(fromCheckpoint) : undefined;
     let count = 0;
     if (limit <= 0) return count;
     await this.scanAll(from, this.pageSize, (recorded) => {
-      if (!isEventStoreDbSystemEvent(recorded.streamId, recorded.type)) count++;
+      if (isEventStoreDbSystemEvent(recorded.streamId, recorded.type)) return true;
+      if (matchesEventFilter(filter, recorded.streamId, recorded.type)) count++;
       return count < limit;
     });
     return count;

@@ -85,6 +85,20 @@ function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The SQL conditions of the port's filter, its values appended to `params` (empty lists do not filter). */
+function filterConditions(filter: EventFilter | undefined, params: unknown[]): string[] {
+  const conditions: string[] = [];
+  if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
+    params.push(filter.streamPrefixes.map(likePrefix));
+    conditions.push(`stream_id LIKE ANY ($${params.length}::text[])`);
+  }
+  if (filter?.eventTypes && filter.eventTypes.length > 0) {
+    params.push([...filter.eventTypes]);
+    conditions.push(`type = ANY ($${params.length}::text[])`);
+  }
+  return conditions;
+}
+
 type Queryable = Pick<PoolClient, 'query'>;
 
 interface StoredIdRow {
@@ -322,15 +336,20 @@ export class PostgresEventStore implements EventStore {
     return row ? formatPairCheckpoint(row.tx_id_text, row.position) : null;
   }
 
-  async countAfter(fromCheckpoint: string | undefined, limit: number): Promise<number> {
+  async countAfter(fromCheckpoint: string | undefined, limit: number, filter?: EventFilter): Promise<number> {
     const cp = fromCheckpoint === undefined ? { major: 0n, minor: 0n } : parsePairCheckpoint(fromCheckpoint);
+    const params: unknown[] = [cp.major.toString(), cp.minor.toString(), limit];
+    const conditions = [
+      'tx_id < pg_snapshot_xmin(pg_current_snapshot())',
+      '(tx_id, position) > ($1::xid8, $2::bigint)',
+      ...filterConditions(filter, params),
+    ];
     const { rows } = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM (
          SELECT 1 FROM ${this.table}
-         WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-           AND (tx_id, position) > ($1::xid8, $2::bigint)
+         WHERE ${conditions.join(' AND ')}
          LIMIT $3) behind`,
-      [cp.major.toString(), cp.minor.toString(), limit],
+      params,
     );
     return Number(rows[0]?.n ?? 0);
   }
@@ -367,15 +386,8 @@ export class PostgresEventStore implements EventStore {
       // has ended, so no row can appear below this line later.
       'tx_id < pg_snapshot_xmin(pg_current_snapshot())',
       '(tx_id, position) > ($1::xid8, $2::bigint)',
+      ...filterConditions(filter, params),
     ];
-    if (filter?.streamPrefixes && filter.streamPrefixes.length > 0) {
-      params.push(filter.streamPrefixes.map(likePrefix));
-      conditions.push(`stream_id LIKE ANY ($${params.length}::text[])`);
-    }
-    if (filter?.eventTypes && filter.eventTypes.length > 0) {
-      params.push([...filter.eventTypes]);
-      conditions.push(`type = ANY ($${params.length}::text[])`);
-    }
     const { rows } = await db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.table}
        WHERE ${conditions.join(' AND ')}

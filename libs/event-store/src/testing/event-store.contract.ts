@@ -317,6 +317,18 @@ export function describeEventStoreContract(adapter: string, createFixture: () =>
         expect(store.compareCheckpoints(head!, all[3]!.checkpoint)).toBeGreaterThanOrEqual(0);
         expect(await store.countAfter(all[1]!.checkpoint, 1000)).toBeGreaterThanOrEqual(2);
         expect(await store.countAfter(all[1]!.checkpoint, 1)).toBe(1);
+        // Counted like readAll filters: only the streams (and types) asked for.
+        await store.append(`other-${prefix}c`, [makeEvent('C1')], { expectedRevision: 'no-stream' });
+        const other = await store.append(`other-${prefix}c`, [makeEvent('C2')], { expectedRevision: 0 });
+        await untilReadable(store, other.checkpoint);
+        expect(await store.countAfter(start ?? undefined, 1000, { streamPrefixes: [prefix] })).toBe(4);
+        expect(await store.countAfter(all[1]!.checkpoint, 1000, { streamPrefixes: [prefix] })).toBe(2);
+        expect(await store.countAfter(all[3]!.checkpoint, 1000, { streamPrefixes: [prefix] })).toBe(0);
+        expect(await store.countAfter(all[3]!.checkpoint, 1000, { streamPrefixes: [`other-${prefix}`] })).toBe(2);
+        expect(await store.countAfter(start ?? undefined, 3, { streamPrefixes: [prefix] })).toBe(3);
+        expect(
+          await store.countAfter(start ?? undefined, 1000, { streamPrefixes: [prefix], eventTypes: ['A2', 'A3'] }),
+        ).toBe(2);
       });
 
       it('reads the whole log in order across hundreds of transactions and in large pages', async () => {
