@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { EventStore } from '@crm/event-store';
-import { DATA_SOURCE, EVENT_STORE, loadCrmConfig } from '@crm/platform';
+import { DATA_SOURCE, EVENT_STORE, loadCrmConfig, type CrmConfig } from '@crm/platform';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/create-app';
 import { createScratchDatabase } from './databases';
+import { expectEventually } from './eventually';
 
 /** Test keys, one per role (never used outside tests). */
 export const TEST_KEYS = {
@@ -20,6 +21,8 @@ export const TEST_KEYS = {
 export interface TestApp {
   readonly app: INestApplication;
   readonly store: EventStore;
+  /** The app's configuration: another process of the product (the projector) can start on the same storage with it. */
+  readonly config: CrmConfig;
   /** A request with the given role's key. */
   as(role: keyof typeof TEST_KEYS): {
     post(path: string): request.Test;
@@ -32,6 +35,12 @@ export interface TestApp {
    * reader's horizon may still hold back events behind an open transaction).
    */
   eventCount(): Promise<number>;
+  /**
+   * Waits until the store's readers see every event up to `checkpoint`: a
+   * transaction still open on the server, from any client, holds back what
+   * commits after it began.
+   */
+  untilReadable(checkpoint: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,7 +62,7 @@ export async function startTestApp(mode: 'postgres' | 'pglite', env: Record<stri
     ...env,
   };
   let cleanup: () => Promise<void>;
-  let config;
+  let config: CrmConfig;
   if (mode === 'postgres') {
     const database = await createScratchDatabase('api');
     config = loadCrmConfig({ ...common, DATABASE_URL: database.url });
@@ -70,6 +79,7 @@ export async function startTestApp(mode: 'postgres' | 'pglite', env: Record<stri
   return {
     app,
     store,
+    config,
     as(role) {
       const auth = `Bearer ${TEST_KEYS[role]}`;
       return {
@@ -85,6 +95,11 @@ export async function startTestApp(mode: 'postgres' | 'pglite', env: Record<stri
         .query('SELECT count(*)::int AS n FROM es_events');
       return rows[0]!.n;
     },
+    untilReadable: (checkpoint) =>
+      expectEventually(async () => {
+        const head = await store.headCheckpoint();
+        expect(head !== null && store.compareCheckpoints(head, checkpoint) >= 0).toBe(true);
+      }),
     async close() {
       await app.close();
       await cleanup();

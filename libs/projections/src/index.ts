@@ -3,6 +3,7 @@ export * from './projection-checkpoint.entity';
 export * from './projection-runner';
 export * from './projection-rebuild';
 export * from './shadow-rebuild';
+export * from './projection-lag';
 export * from './read-your-writes';
 export * from './projector.service';
 export * from './projections.module';

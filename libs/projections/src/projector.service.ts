@@ -9,6 +9,7 @@ import type { EventStore } from '@crm/event-store';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { projectionLag } from './projection-lag';
 import { ProjectionRunner } from './projection-runner';
 import { CRM_CONFIG, DATA_SOURCE, EVENT_STORE, PROJECTIONS, PROJECTOR_ROLE, type ProjectorRole } from './tokens';
 import type { CrmConfig } from '@crm/platform/config/crm-config';
@@ -17,13 +18,11 @@ export interface ProjectionStatus {
   readonly name: string;
   readonly checkpoint: string | null;
   readonly eventsApplied: number;
-  /** Events in the store after the projection's checkpoint (counted up to 10,000). */
+  /** Events of the streams the projection reads after its checkpoint (counted up to 10,000). */
   readonly lagEvents: number;
-  /** How long the oldest event not yet applied has waited, in seconds (0 when caught up). */
+  /** How long the oldest of them has waited, in seconds (0 when caught up). */
   readonly lagSeconds: number;
 }
-
-const LAG_COUNT_LIMIT = 10_000;
 
 /**
  * Runs the row projections (in the API process, or alone in apps/projector)
@@ -76,19 +75,11 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
       this.projections.map(async (projection) => {
         const row = byName.get(projection.name);
         const checkpoint = row?.checkpoint ?? null;
-        const filter = { streamPrefixes: projection.streamPrefixes };
-        const lagEvents = await this.store.countAfter(checkpoint ?? undefined, LAG_COUNT_LIMIT);
-        let lagSeconds = 0;
-        if (lagEvents > 0) {
-          const [oldest] = await this.store.readAll({ fromCheckpoint: checkpoint ?? undefined, maxCount: 1, filter });
-          if (oldest) lagSeconds = Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000);
-        }
         return {
           name: projection.name,
           checkpoint,
           eventsApplied: Number(row?.eventsApplied ?? 0),
-          lagEvents,
-          lagSeconds: Math.round(lagSeconds * 1000) / 1000,
+          ...(await projectionLag(this.store, projection, checkpoint)),
         };
       }),
     );

@@ -62,13 +62,13 @@ export class MetricsController {
     return prometheusText([
       {
         name: 'crm_projection_lag_events',
-        help: 'Events in the store after the projection checkpoint (counted up to 10000).',
+        help: 'Events of the streams the projection reads after its checkpoint (counted up to 10000).',
         type: 'gauge',
         samples: per((p) => p.lagEvents),
       },
       {
         name: 'crm_projection_lag_seconds',
-        help: 'How long the oldest event not yet applied has waited.',
+        help: 'How long the oldest event not yet applied has waited, in seconds (0 when caught up).',
         type: 'gauge',
         samples: per((p) => p.lagSeconds),
       },
