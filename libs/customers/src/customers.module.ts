@@ -50,6 +50,7 @@ import { analyticsSurveysProjection } from './projections/analytics-facts/analyt
 import { RevenueAnalyticsController } from './queries/revenue-analytics/revenue-analytics.controller';
 import { RevenueAnalyticsHandler } from './queries/revenue-analytics/revenue-analytics.handler';
 import { CrossSellService } from './cross-sell/cross-sell.service';
+import { ReadYourWrites } from './queries/await-read-model';
 import { ListAssociationRulesController } from './queries/list-association-rules/list-association-rules.controller';
 import { ListAssociationRulesHandler } from './queries/list-association-rules/list-association-rules.handler';
 import { GetCustomerRecommendationsController } from './queries/get-customer-recommendations/get-customer-recommendations.controller';
@@ -124,6 +125,7 @@ export const customersReadModel = {
     CrossSellService,
     ListAssociationRulesHandler,
     GetCustomerRecommendationsHandler,
+    ReadYourWrites,
   ],
   exports: [crmRulesProvider, SegmentationService, ClvService],
 })

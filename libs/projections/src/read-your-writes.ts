@@ -1,24 +1,25 @@
 import type { EventStore } from '@crm/event-store';
 import type { DataSource } from 'typeorm';
-import type { RowProjection } from './projection';
+import { projectionLag, type ProjectionLag, type ProjectionSource } from './projection-lag';
 import { readCheckpoint } from './projection-runner';
+
+/** A projection that had not passed the checkpoint in time, and how far behind it was. */
+export interface LaggingProjection extends ProjectionLag {
+  readonly name: string;
+}
 
 export type ProjectionWait =
   | { readonly reached: true }
   | {
       readonly reached: false;
-      /** Events in the store after the projection's checkpoint (counted up to 10,000). */
-      readonly lagEvents: number;
-      /** How long the oldest event the projection has not applied has waited, in seconds. */
-      readonly lagSeconds: number;
+      /** The projections still behind, in the order asked for. */
+      readonly lagging: readonly LaggingProjection[];
     };
 
 export interface ProjectionWaitOptions {
   readonly timeoutMs: number;
   readonly intervalMs: number;
 }
-
-const LAG_COUNT_LIMIT = 10_000;
 
 /** Whether `checkpoint` is a checkpoint of this store (its comparison refuses anything else). */
 export function isCheckpointOf(store: EventStore, checkpoint: string): boolean {
@@ -39,7 +40,7 @@ export function isCheckpointOf(store: EventStore, checkpoint: string): boolean {
 async function hasPassed(
   store: EventStore,
   dataSource: DataSource,
-  projection: Pick<RowProjection<never>, 'name' | 'streamPrefixes'>,
+  projection: ProjectionSource,
   minCheckpoint: string,
 ): Promise<{ passed: boolean; checkpoint: string | null }> {
   const checkpoint = (await readCheckpoint(dataSource.manager, projection.name))?.checkpoint ?? null;
@@ -56,31 +57,54 @@ async function hasPassed(
 }
 
 /**
- * Read your writes: polls the projection's checkpoint row until the projector
- * has passed `minCheckpoint` (a checkpoint from a command's answer), for at
- * most `timeoutMs`; then answers how far behind it still is.
+ * Read your writes: polls the projections' checkpoint rows until the
+ * projector has passed `minCheckpoint` (a checkpoint from a command's answer)
+ * in every one of them, for at most `timeoutMs` in all; then answers which
+ * are still behind, and by how much. A projection that has passed stays
+ * passed (checkpoints only move forward), so it is not asked again.
  */
-export async function waitForProjection(
+export async function waitForProjections(
   store: EventStore,
   dataSource: DataSource,
-  projection: Pick<RowProjection<never>, 'name' | 'streamPrefixes'>,
+  projections: readonly ProjectionSource[],
   minCheckpoint: string,
   { timeoutMs, intervalMs }: ProjectionWaitOptions,
 ): Promise<ProjectionWait> {
   const deadline = Date.now() + timeoutMs;
+  let pending = [...new Map(projections.map((projection) => [projection.name, projection])).values()];
   for (;;) {
-    const { passed, checkpoint } = await hasPassed(store, dataSource, projection, minCheckpoint);
-    if (passed) return { reached: true };
+    const checks = await Promise.all(
+      pending.map(async (projection) => ({
+        projection,
+        ...(await hasPassed(store, dataSource, projection, minCheckpoint)),
+      })),
+    );
+    const behind = checks.filter((check) => !check.passed);
+    if (behind.length === 0) return { reached: true };
+    pending = behind.map((check) => check.projection);
     if (Date.now() >= deadline) {
-      const lagEvents = await store.countAfter(checkpoint ?? undefined, LAG_COUNT_LIMIT);
-      const [oldest] = await store.readAll({
-        fromCheckpoint: checkpoint ?? undefined,
-        maxCount: 1,
-        filter: { streamPrefixes: projection.streamPrefixes },
-      });
-      const lagSeconds = oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000) : 0;
-      return { reached: false, lagEvents, lagSeconds: Math.round(lagSeconds * 1000) / 1000 };
+      const lagging = await Promise.all(
+        behind.map(async ({ projection, checkpoint }) => ({
+          name: projection.name,
+          ...(await projectionLag(store, projection, checkpoint)),
+        })),
+      );
+      return { reached: false, lagging };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
+}
+
+/** waitForProjections for one projection: reached, or its lag when not reached in time. */
+export async function waitForProjection(
+  store: EventStore,
+  dataSource: DataSource,
+  projection: ProjectionSource,
+  minCheckpoint: string,
+  options: ProjectionWaitOptions,
+): Promise<{ readonly reached: true } | ({ readonly reached: false } & ProjectionLag)> {
+  const wait = await waitForProjections(store, dataSource, [projection], minCheckpoint, options);
+  if (wait.reached) return wait;
+  const [{ lagEvents, lagSeconds }] = wait.lagging as [LaggingProjection];
+  return { reached: false, lagEvents, lagSeconds };
 }

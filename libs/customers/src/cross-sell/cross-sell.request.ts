@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, registerDecorator } from 'class-validator';
+import { IsIn, IsOptional, IsString, registerDecorator } from 'class-validator';
 import { DEFAULT_CRM_RULES } from '../domain/rules/crm-rules';
+import { MinCheckpointParam } from '../queries/await-read-model';
 import { CROSS_SELL_LEVELS, type CrossSellLevel } from './cross-sell.service';
 
 /** Plain decimal text: digits with an optional fraction. */
@@ -74,14 +75,7 @@ export class CrossSellRequest {
   @IsIn(CROSS_SELL_LEVELS)
   level?: CrossSellLevel;
 
-  @ApiPropertyOptional({
-    description:
-      "Read your writes: the `checkpoint` of a command's answer; waits (at most 5 s) until the read models have " +
-      'passed it, otherwise 503 PROJECTION_LAGGING.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @MinCheckpointParam()
   minCheckpoint?: string;
 }
 

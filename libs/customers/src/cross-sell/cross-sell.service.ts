@@ -1,7 +1,7 @@
-import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '@crm/event-store';
 import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
-import { isCheckpointOf, waitForProjection } from '@crm/projections';
+import type { ProjectionSource } from '@crm/projections';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   compareText,
@@ -16,9 +16,7 @@ import {
 } from '../domain/cross-sell';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { analyticsOrdersProjection } from '../projections/analytics-facts/analytics-orders.projection';
-import { customerSummaryProjection } from '../projections/customer-summary/customer-summary.projection';
 import { customerTimelineProjection } from '../projections/customer-timeline/customer-timeline.projection';
-import { MIN_CHECKPOINT_WAIT_MS } from '../queries/await-read-model';
 import { CRM_RULES } from '../rules/rules.loader';
 
 /** What an item is: a product category, or a SKU. */
@@ -31,10 +29,15 @@ const MAX_REASONS = 5;
 const MODELS_KEPT = 16;
 
 /** The read models each level reads: categories come with the order; SKUs from the purchase's lines. */
-const SOURCES: Readonly<Record<CrossSellLevel, ReadonlyArray<{ name: string; streamPrefixes: readonly string[] }>>> = {
+const SOURCES: Readonly<Record<CrossSellLevel, readonly ProjectionSource[]>> = {
   category: [analyticsOrdersProjection],
   sku: [analyticsOrdersProjection, customerTimelineProjection],
 };
+
+/** The read models mining at this level reads (what `minCheckpoint` waits for). */
+export function crossSellReadModels(level: CrossSellLevel): readonly ProjectionSource[] {
+  return SOURCES[level];
+}
 
 /**
  * One row per counted order with its items. Fully refunded orders (refunds
@@ -130,40 +133,6 @@ export class CrossSellService {
       bought: [...new Set(days.flat())].sort(compareText),
       items: recommend(days, run.model.rules, run.model.sequences, { limit, maxReasons: MAX_REASONS }),
     };
-  }
-
-  /**
-   * Read your writes: waits until every read model the level reads (and
-   * customer_summary, which knows the customers, when asked) has passed
-   * the checkpoint of a command's answer; 400 when it is not one of this
-   * store, 503 PROJECTION_LAGGING when not reached in time.
-   */
-  async awaitReadModels(level: CrossSellLevel, minCheckpoint: string, withCustomerSummary = false): Promise<void> {
-    if (!isCheckpointOf(this.store, minCheckpoint)) {
-      throw new BadRequestException({
-        code: 'VALIDATION_FAILED',
-        message: 'minCheckpoint must be a checkpoint from a command answer',
-        problems: [
-          { field: 'minCheckpoint', rule: 'isCheckpoint', message: 'minCheckpoint is not a checkpoint of this store' },
-        ],
-      });
-    }
-    const projections = [...SOURCES[level], ...(withCustomerSummary ? [customerSummaryProjection] : [])];
-    for (const projection of projections) {
-      const wait = await waitForProjection(this.store, this.dataSource, projection, minCheckpoint, {
-        timeoutMs: MIN_CHECKPOINT_WAIT_MS,
-        intervalMs: 25,
-      });
-      if (!wait.reached) {
-        throw new ServiceUnavailableException({
-          code: 'PROJECTION_LAGGING',
-          message: `the read model ${projection.name} has not reached checkpoint ${minCheckpoint} yet; retry later`,
-          minCheckpoint,
-          lagEvents: wait.lagEvents,
-          lagSeconds: wait.lagSeconds,
-        });
-      }
-    }
   }
 
   private async mineWithPurchases(

@@ -1,43 +1,81 @@
-import { BadRequestException, ServiceUnavailableException } from '@nestjs/common';
+import { applyDecorators, BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { ApiPropertyOptional, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { EventStore } from '@crm/event-store';
-import { isCheckpointOf, waitForProjection } from '@crm/projections';
+import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
+import { isCheckpointOf, waitForProjections, type ProjectionSource } from '@crm/projections';
 import type { DataSource } from 'typeorm';
-import { customerSummaryProjection } from '../projections/customer-summary/customer-summary.projection';
 
-/** How long a query with `minCheckpoint` waits for the projector. */
+/** How long a query with `minCheckpoint` waits for the projector, in all. */
 export const MIN_CHECKPOINT_WAIT_MS = 5_000;
 const MIN_CHECKPOINT_POLL_MS = 25;
 
+/** The `minCheckpoint` query parameter of a reader query: its documentation and its checks. */
+export function MinCheckpointParam(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      description:
+        "Read your writes: the `checkpoint` of a command's answer. The answer waits (at most 5 s) until the " +
+        'projector has passed it in every read model the query reads; otherwise 503 PROJECTION_LAGGING with ' +
+        '`lagEvents` and `lagSeconds`.',
+      example: '952047:2585',
+    }),
+    IsOptional(),
+    IsString(),
+    MaxLength(100),
+  );
+}
+
+/** The 503 a query with `minCheckpoint` may answer, for the OpenAPI document. */
+export function ApiProjectionLagging(): MethodDecorator {
+  return applyDecorators(
+    ApiServiceUnavailableResponse({
+      description:
+        'PROJECTION_LAGGING: the projector had not passed `minCheckpoint` in every read model the query reads ' +
+        'within 5 s: `{ code, minCheckpoint, lagEvents, lagSeconds, lagging: [{ name, lagEvents, lagSeconds }] }`.',
+    }),
+  );
+}
+
 /**
- * Read your writes: waits until customer_summary has passed the checkpoint
- * of a command's answer; 400 when it is not a checkpoint of this store, 503
- * PROJECTION_LAGGING with the current lag when not reached in time.
+ * Read your writes for every reader query: waits until each read model the
+ * query reads has passed the checkpoint of a command's answer (at most 5 s
+ * in all); 400 naming `minCheckpoint` when it is not a checkpoint of this
+ * store, 503 PROJECTION_LAGGING with the lag when not reached in time.
  */
-export async function awaitCustomerSummary(
-  store: EventStore,
-  dataSource: DataSource,
-  minCheckpoint: string,
-): Promise<void> {
-  if (!isCheckpointOf(store, minCheckpoint)) {
-    throw new BadRequestException({
-      code: 'VALIDATION_FAILED',
-      message: 'minCheckpoint must be a checkpoint from a command answer',
-      problems: [
-        { field: 'minCheckpoint', rule: 'isCheckpoint', message: 'minCheckpoint is not a checkpoint of this store' },
-      ],
+@Injectable()
+export class ReadYourWrites {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  /** Returns at once when `minCheckpoint` is undefined (the query did not ask). */
+  async awaitReadModels(minCheckpoint: string | undefined, projections: readonly ProjectionSource[]): Promise<void> {
+    if (minCheckpoint === undefined) return;
+    if (!isCheckpointOf(this.store, minCheckpoint)) {
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'minCheckpoint must be a checkpoint from a command answer',
+        problems: [
+          { field: 'minCheckpoint', rule: 'isCheckpoint', message: 'minCheckpoint is not a checkpoint of this store' },
+        ],
+      });
+    }
+    const wait = await waitForProjections(this.store, this.dataSource, projections, minCheckpoint, {
+      timeoutMs: MIN_CHECKPOINT_WAIT_MS,
+      intervalMs: MIN_CHECKPOINT_POLL_MS,
     });
-  }
-  const wait = await waitForProjection(store, dataSource, customerSummaryProjection, minCheckpoint, {
-    timeoutMs: MIN_CHECKPOINT_WAIT_MS,
-    intervalMs: MIN_CHECKPOINT_POLL_MS,
-  });
-  if (!wait.reached) {
+    if (wait.reached) return;
+    const names = wait.lagging.map((projection) => projection.name);
     throw new ServiceUnavailableException({
       code: 'PROJECTION_LAGGING',
-      message: `the read model has not reached checkpoint ${minCheckpoint} yet; retry later`,
+      message: `the read model${names.length === 1 ? '' : 's'} ${names.join(', ')} ${names.length === 1 ? 'has' : 'have'} not reached checkpoint ${minCheckpoint} yet; retry later`,
       minCheckpoint,
-      lagEvents: wait.lagEvents,
-      lagSeconds: wait.lagSeconds,
+      // The largest lag among the read models still behind.
+      lagEvents: Math.max(...wait.lagging.map((projection) => projection.lagEvents)),
+      lagSeconds: Math.max(...wait.lagging.map((projection) => projection.lagSeconds)),
+      lagging: wait.lagging,
     });
   }
 }

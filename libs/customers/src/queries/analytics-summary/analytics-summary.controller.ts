@@ -3,7 +3,23 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import { RequireRole } from '@crm/platform';
+import { analyticsOrdersProjection } from '../../projections/analytics-facts/analytics-orders.projection';
+import { analyticsSurveysProjection } from '../../projections/analytics-facts/analytics-surveys.projection';
+import { complaintsProjection } from '../../projections/complaints/complaints.projection';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { ApiProjectionLagging, MinCheckpointParam, ReadYourWrites } from '../await-read-model';
 import { AnalyticsSummaryQuery, type AnalyticsSummary } from './analytics-summary.handler';
+
+/**
+ * Customers by status (customer_status, evaluated from customer_summary),
+ * surveys, orders and complaints.
+ */
+const READ_MODELS = [
+  customerSummaryProjection,
+  analyticsSurveysProjection,
+  analyticsOrdersProjection,
+  complaintsProjection,
+];
 
 export class AnalyticsSummaryRequest {
   @ApiPropertyOptional({ description: 'Surveys and revenue from this instant (inclusive).', format: 'date-time' })
@@ -15,13 +31,19 @@ export class AnalyticsSummaryRequest {
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   to?: string;
+
+  @MinCheckpointParam()
+  minCheckpoint?: string;
 }
 
 @ApiTags('analytics')
 @RequireRole('reader')
 @Controller('analytics')
 export class AnalyticsSummaryController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   @Get('summary')
   @ApiOkResponse({
@@ -31,7 +53,8 @@ export class AnalyticsSummaryController {
       'the period, open complaints.',
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
-  summary(@Query() request: AnalyticsSummaryRequest): Promise<AnalyticsSummary> {
+  @ApiProjectionLagging()
+  async summary(@Query() request: AnalyticsSummaryRequest): Promise<AnalyticsSummary> {
     const from = request.from ? new Date(request.from) : null;
     const to = request.to ? new Date(request.to) : null;
     if (from && to && from.getTime() >= to.getTime()) {
@@ -41,6 +64,7 @@ export class AnalyticsSummaryController {
         problems: [{ field: 'to', rule: 'isAfterFrom', message: 'to must be after from' }],
       });
     }
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, READ_MODELS);
     return this.queries.execute<AnalyticsSummaryQuery, AnalyticsSummary>(
       new AnalyticsSummaryQuery(from, to, new Date()),
     );

@@ -2,6 +2,8 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import { assertCustomerId } from '../get-customer/get-customer.controller';
 import { CustomerAsOfRequest } from '../get-customer/get-customer.request';
 import {
@@ -13,7 +15,10 @@ import {
 @RequireRole('reader')
 @Controller('customers')
 export class GetCustomerLifecycleHistoryController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   @Get(':customerId/lifecycle-history')
   @ApiOkResponse({
@@ -23,11 +28,14 @@ export class GetCustomerLifecycleHistoryController {
   })
   @ApiBadRequestResponse({ description: 'A parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
-  get(
+  @ApiProjectionLagging()
+  async get(
     @Param('customerId') customerId: string,
     @Query() request: CustomerAsOfRequest,
   ): Promise<CustomerLifecycleHistory> {
     assertCustomerId(customerId);
+    // The history is computed from the customer's customer_summary row.
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, [customerSummaryProjection]);
     const asOf = request.asOf ? new Date(request.asOf) : new Date();
     return this.queries.execute<GetCustomerLifecycleHistoryQuery, CustomerLifecycleHistory>(
       new GetCustomerLifecycleHistoryQuery(customerId, asOf),

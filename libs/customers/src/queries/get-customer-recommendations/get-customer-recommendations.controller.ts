@@ -1,15 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
 import { requestedThresholds } from '../../cross-sell/cross-sell.request';
-import { CrossSellService } from '../../cross-sell/cross-sell.service';
+import { crossSellReadModels } from '../../cross-sell/cross-sell.service';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import { assertCustomerId } from '../get-customer/get-customer.controller';
 import {
   GetCustomerRecommendationsQuery,
@@ -24,7 +20,7 @@ import { GetCustomerRecommendationsRequest } from './get-customer-recommendation
 export class GetCustomerRecommendationsController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly crossSell: CrossSellService,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get(':customerId/recommendations')
@@ -37,14 +33,18 @@ export class GetCustomerRecommendationsController {
   })
   @ApiBadRequestResponse({ description: 'A parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
-  @ApiServiceUnavailableResponse({ description: 'PROJECTION_LAGGING: `minCheckpoint` not reached within 5 s.' })
+  @ApiProjectionLagging()
   async recommendations(
     @Param('customerId') customerId: string,
     @Query() request: GetCustomerRecommendationsRequest,
   ): Promise<CustomerRecommendationsAnswer> {
     assertCustomerId(customerId);
     const level = request.level ?? 'category';
-    if (request.minCheckpoint !== undefined) await this.crossSell.awaitReadModels(level, request.minCheckpoint, true);
+    // customer_summary knows whether the customer exists.
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, [
+      ...crossSellReadModels(level),
+      customerSummaryProjection,
+    ]);
     return this.queries.execute<GetCustomerRecommendationsQuery, CustomerRecommendationsAnswer>(
       new GetCustomerRecommendationsQuery(
         customerId,

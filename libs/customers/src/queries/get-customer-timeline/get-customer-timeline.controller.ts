@@ -4,6 +4,9 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } fr
 import { RequireRole } from '@crm/platform';
 import type { CustomerEventType } from '../../domain/customer.events';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { customerTimelineProjection } from '../../projections/customer-timeline/customer-timeline.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import {
   decodeTimelineCursor,
   GetCustomerTimelineQuery,
@@ -12,11 +15,17 @@ import {
 } from './get-customer-timeline.query';
 import { GetCustomerTimelineRequest, TIMELINE_DEFAULT_LIMIT } from './get-customer-timeline.request';
 
+/** The timeline's rows, and customer_summary, which tells an unknown customer (404) from an empty page. */
+const READ_MODELS = [customerTimelineProjection, customerSummaryProjection];
+
 @ApiTags('customers')
 @RequireRole('reader')
 @Controller('customers')
 export class GetCustomerTimelineController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   @Get(':customerId/timeline')
   @ApiOkResponse({
@@ -25,7 +34,8 @@ export class GetCustomerTimelineController {
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
-  get(
+  @ApiProjectionLagging()
+  async get(
     @Param('customerId') customerId: string,
     @Query() request: GetCustomerTimelineRequest,
   ): Promise<CustomerTimelinePage> {
@@ -36,6 +46,7 @@ export class GetCustomerTimelineController {
         problems: [{ field: 'path:customerId', rule: 'matches', message: 'customerId has an invalid format' }],
       });
     }
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, READ_MODELS);
     // The validation pipe has checked every value as text; convert them here.
     const filter: TimelineFilter = {
       from: request.from ? new Date(request.from) : null,

@@ -9,6 +9,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { CUSTOMER_EVENT_SCHEMA_VERSIONS, type CustomerEventType } from '../../domain/customer.events';
+import { MinCheckpointParam } from '../await-read-model';
 import { decodeTimelineCursor, type TimelineOrder } from './get-customer-timeline.query';
 
 export const TIMELINE_EVENT_TYPES = Object.keys(CUSTOMER_EVENT_SCHEMA_VERSIONS) as CustomerEventType[];
@@ -117,4 +118,7 @@ export class GetCustomerTimelineRequest {
   @IsString()
   @IsTimelineCursor()
   cursor?: string;
+
+  @MinCheckpointParam()
+  minCheckpoint?: string;
 }

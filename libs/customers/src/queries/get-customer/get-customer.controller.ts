@@ -1,17 +1,9 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import type { EventStore } from '@crm/event-store';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
-import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
-import type { DataSource } from 'typeorm';
-import { awaitCustomerSummary } from '../await-read-model';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
 import type { CustomerView } from './customer-view';
 import { GetCustomerQuery } from './get-customer.query';
@@ -34,8 +26,7 @@ export function assertCustomerId(customerId: string): void {
 export class GetCustomerController {
   constructor(
     private readonly queries: QueryBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get(':customerId')
@@ -48,14 +39,10 @@ export class GetCustomerController {
   })
   @ApiBadRequestResponse({ description: 'A parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
-  @ApiServiceUnavailableResponse({
-    description:
-      'PROJECTION_LAGGING: the projector had not passed `minCheckpoint` within 5 s; the answer gives `lagEvents` and `lagSeconds`.',
-  })
+  @ApiProjectionLagging()
   async get(@Param('customerId') customerId: string, @Query() request: GetCustomerRequest): Promise<CustomerView> {
     assertCustomerId(customerId);
-    if (request.minCheckpoint !== undefined)
-      await awaitCustomerSummary(this.store, this.dataSource, request.minCheckpoint);
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, [customerSummaryProjection]);
     const asOf = request.asOf ? new Date(request.asOf) : new Date();
     return this.queries.execute<GetCustomerQuery, CustomerView>(new GetCustomerQuery(customerId, asOf));
   }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { MinCheckpointParam } from '../await-read-model';
 
 /** Query parameters of GET /customers/:customerId and GET /customers/:customerId/lifecycle-history. */
 export class CustomerAsOfRequest {
@@ -12,18 +13,10 @@ export class CustomerAsOfRequest {
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
   asOf?: string;
+
+  @MinCheckpointParam()
+  minCheckpoint?: string;
 }
 
 /** Query parameters of GET /customers/:customerId. */
-export class GetCustomerRequest extends CustomerAsOfRequest {
-  @ApiPropertyOptional({
-    description:
-      "Read your writes: the `checkpoint` of a command's answer. The answer waits (at most 5 s) until the projector " +
-      'has passed it; otherwise 503 PROJECTION_LAGGING with `lagEvents` and `lagSeconds`.',
-    example: '952047:2585',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  minCheckpoint?: string;
-}
+export class GetCustomerRequest extends CustomerAsOfRequest {}

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
 import { requestedThresholds } from '../../cross-sell/cross-sell.request';
-import { CrossSellService } from '../../cross-sell/cross-sell.service';
+import { crossSellReadModels } from '../../cross-sell/cross-sell.service';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import {
   ListAssociationRulesQuery,
   RULES_DEFAULT_LIMIT,
@@ -17,7 +18,7 @@ import { ListAssociationRulesRequest } from './list-association-rules.request';
 export class ListAssociationRulesController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly crossSell: CrossSellService,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get('association-rules')
@@ -29,10 +30,10 @@ export class ListAssociationRulesController {
       'ruleCount, rules, sequenceCount, sequences }`.',
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
-  @ApiServiceUnavailableResponse({ description: 'PROJECTION_LAGGING: `minCheckpoint` not reached within 5 s.' })
+  @ApiProjectionLagging()
   async list(@Query() request: ListAssociationRulesRequest): Promise<AssociationRulesAnswer> {
     const level = request.level ?? 'category';
-    if (request.minCheckpoint !== undefined) await this.crossSell.awaitReadModels(level, request.minCheckpoint);
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, crossSellReadModels(level));
     return this.queries.execute<ListAssociationRulesQuery, AssociationRulesAnswer>(
       new ListAssociationRulesQuery({
         level,

@@ -2,6 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
+import { complaintsProjection } from '../../projections/complaints/complaints.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import {
   decodeComplaintsCursor,
   ListComplaintsQuery,
@@ -14,7 +16,10 @@ import { COMPLAINTS_DEFAULT_LIMIT, ListComplaintsRequest } from './list-complain
 @RequireRole('reader')
 @Controller('complaints')
 export class ListComplaintsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   @Get()
   @ApiOkResponse({
@@ -23,7 +28,9 @@ export class ListComplaintsController {
       'and to resolve, SLA targets, due times and whether it is breached as of `asOf` (the request time).',
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
-  list(@Query() request: ListComplaintsRequest): Promise<ComplaintsPage> {
+  @ApiProjectionLagging()
+  async list(@Query() request: ListComplaintsRequest): Promise<ComplaintsPage> {
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, [complaintsProjection]);
     // The validation pipe has checked every value as text; convert them here.
     const filter: ComplaintsFilter = {
       state: request.state ?? null,

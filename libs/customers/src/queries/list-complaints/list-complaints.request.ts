@@ -11,6 +11,7 @@ import {
 import type { ComplaintStatus } from '../../domain/complaint-lifecycle';
 import { COMPLAINT_SEVERITIES, type ComplaintSeverity } from '../../domain/customer.events';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
+import { MinCheckpointParam } from '../await-read-model';
 import { decodeComplaintsCursor } from './list-complaints.query';
 
 // A record rather than a list, so that a new complaint state fails the type check until it is listed here.
@@ -101,4 +102,7 @@ export class ListComplaintsRequest {
   @IsString()
   @IsComplaintsCursor()
   cursor?: string;
+
+  @MinCheckpointParam()
+  minCheckpoint?: string;
 }

@@ -1,11 +1,9 @@
-import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { EventStore } from '@crm/event-store';
+import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
-import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
-import type { DataSource } from 'typeorm';
-import { awaitCustomerSummary } from '../await-read-model';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import {
   decodeCustomersCursor,
   ListCustomersQuery,
@@ -15,6 +13,9 @@ import {
   type CustomerSort,
 } from './list-customers.query';
 import { CUSTOMERS_DEFAULT_LIMIT, CustomerFilterRequest, ListCustomersRequest } from './list-customers.request';
+
+/** The statuses listed are evaluated from customer_summary (and the segmentation runs, which no projection keeps). */
+const READ_MODELS = [customerSummaryProjection];
 
 const NO_FILTER = {
   stage: null,
@@ -54,8 +55,7 @@ function listFilter(request: CustomerFilterRequest, sort: CustomerSort): Omit<Cu
 export class ListCustomersController {
   constructor(
     private readonly queries: QueryBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get()
@@ -66,11 +66,9 @@ export class ListCustomersController {
       'items, nextCursor }`.',
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
-  @ApiServiceUnavailableResponse({ description: 'PROJECTION_LAGGING: `minCheckpoint` not reached within 5 s.' })
+  @ApiProjectionLagging()
   async list(@Query() request: ListCustomersRequest): Promise<CustomersPage> {
-    if (request.minCheckpoint !== undefined) {
-      await awaitCustomerSummary(this.store, this.dataSource, request.minCheckpoint);
-    }
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, READ_MODELS);
     const filter: CustomersFilter = {
       stage: request.stage ?? null,
       segment: request.segment ?? null,
@@ -93,8 +91,7 @@ export class ListCustomersController {
 export class ChurnAlertsController {
   constructor(
     private readonly queries: QueryBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly readYourWrites: ReadYourWrites,
   ) {}
 
   @Get('churn')
@@ -104,10 +101,9 @@ export class ChurnAlertsController {
       'the reasons that flagged it: `{ evaluatedAt, rulesVersion, segmentationRunId, items, nextCursor }`.',
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
+  @ApiProjectionLagging()
   async churn(@Query() request: CustomerFilterRequest): Promise<CustomersPage> {
-    if (request.minCheckpoint !== undefined) {
-      await awaitCustomerSummary(this.store, this.dataSource, request.minCheckpoint);
-    }
+    await this.readYourWrites.awaitReadModels(request.minCheckpoint, READ_MODELS);
     const filter: CustomersFilter = {
       ...NO_FILTER,
       churnRisk: true,

@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches, MaxLength, registerDecorator } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches, registerDecorator } from 'class-validator';
 import { VALUE_QUADRANTS } from '../../customer-status/customer-status';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../../domain/lifecycle';
 import { LOYALTY_TIERS, type LoyaltyTier } from '../../domain/loyalty';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
 import { ABC_CLASSES, PYRAMID_TIERS, type AbcClass, type PyramidTier } from '../../segmentation/segmentation.service';
 import type { ValueQuadrant } from '../../customer-status/customer-status';
+import { MinCheckpointParam } from '../await-read-model';
 import { CUSTOMER_SORT_KEYS, decodeCustomersCursor } from './list-customers.query';
 
 export const CUSTOMERS_DEFAULT_LIMIT = 50;
@@ -53,14 +54,7 @@ export class CustomerFilterRequest {
   @IsCustomersCursor()
   cursor?: string;
 
-  @ApiPropertyOptional({
-    description:
-      "Read your writes: the `checkpoint` of a command's answer; waits (at most 5 s) until the projector has passed " +
-      'it, otherwise 503 PROJECTION_LAGGING.',
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @MinCheckpointParam()
   minCheckpoint?: string;
 }
 

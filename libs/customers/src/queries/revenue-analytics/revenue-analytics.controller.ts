@@ -2,6 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@crm/platform';
+import { analyticsCustomerAttributesProjection } from '../../projections/analytics-facts/analytics-customer-attributes.projection';
+import { analyticsOrdersProjection } from '../../projections/analytics-facts/analytics-orders.projection';
+import { customerSummaryProjection } from '../../projections/customer-summary/customer-summary.projection';
+import { ApiProjectionLagging, ReadYourWrites } from '../await-read-model';
 import {
   RevenueAnalyticsQuery,
   TIME_GRANULARITIES,
@@ -11,11 +15,17 @@ import {
 } from './revenue-analytics.query';
 import { RevenueAnalyticsRequest } from './revenue-analytics.request';
 
+/** analytics_revenue_facts: the orders, with the region and account manager in force at each. */
+const READ_MODELS = [analyticsOrdersProjection, analyticsCustomerAttributesProjection];
+
 @ApiTags('analytics')
 @RequireRole('reader')
 @Controller('analytics')
 export class RevenueAnalyticsController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
 
   @Get('revenue')
   @ApiOkResponse({
@@ -24,9 +34,16 @@ export class RevenueAnalyticsController {
       'dimension values and grossRevenueMinor, refundsMinor, netRevenueMinor, orders, units, customers (distinct).',
   })
   @ApiBadRequestResponse({ description: 'A query parameter is not valid (the answer names it).' })
-  revenue(@Query() request: RevenueAnalyticsRequest): Promise<RevenueAnalyticsAnswer> {
+  @ApiProjectionLagging()
+  async revenue(@Query() request: RevenueAnalyticsRequest): Promise<RevenueAnalyticsAnswer> {
     // The validation pipe has checked every value as text; convert them here.
     const names = request.groupBy ? request.groupBy.split(',') : [];
+    // Today's segment comes from customer_status, evaluated from customer_summary.
+    const bySegment = request.segment !== undefined || names.includes('segment');
+    await this.readYourWrites.awaitReadModels(
+      request.minCheckpoint,
+      bySegment ? [...READ_MODELS, customerSummaryProjection] : READ_MODELS,
+    );
     const time = names.find((name): name is TimeGranularity =>
       (TIME_GRANULARITIES as readonly string[]).includes(name),
     );

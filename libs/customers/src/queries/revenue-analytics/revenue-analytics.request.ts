@@ -11,6 +11,7 @@ import {
 import { PURCHASE_CHANNELS, type PurchaseChannel } from '../../domain/customer.events';
 import { isCurrencyCode } from '../../domain/money';
 import { ID_PATTERN, ID_RULE } from '../../http/command-request';
+import { MinCheckpointParam } from '../await-read-model';
 import { GROUP_BY_NAMES, TIME_GRANULARITIES } from './revenue-analytics.query';
 
 /** The longest day range one question may cover. */
@@ -129,7 +130,7 @@ export class RevenueAnalyticsRequest {
   @ApiPropertyOptional({
     description:
       `Comma-separated: at most one of ${TIME_GRANULARITIES.join(', ')}, and any of region, category, channel, ` +
-      'accountManager, segment (the customer\'s segment today). Rows are always per currency.',
+      "accountManager, segment (the customer's segment today). Rows are always per currency.",
     example: 'month,region',
   })
   @IsOptional()
@@ -171,4 +172,7 @@ export class RevenueAnalyticsRequest {
   @IsString()
   @Length(1, 100)
   segment?: string;
+
+  @MinCheckpointParam()
+  minCheckpoint?: string;
 }
