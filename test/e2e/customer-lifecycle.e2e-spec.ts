@@ -1,3 +1,4 @@
+import { SegmentationService } from '@crm/customers/segmentation/segmentation.service';
 import { expectEventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeOnPostgresServer } from '../support/server-suites';
@@ -127,6 +128,54 @@ describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', ()
       ['declining', '2025-08-12T00:00:00.000Z', '2025-11-03T00:00:00.000Z'],
       ['churned', '2025-11-03T00:00:00.000Z', null],
     ]);
+  });
+
+  // As of 2025-06-01, lc-1's last purchase day is 2025-05-20 (12 days before), it made 4 purchases (the USD one
+  // counts) and spent EUR 10 + 20 + 30 − 5 refunded = 5500 minor units (the USD purchase is not in its currency).
+  // lc-2 bought once, EUR 25 on 2025-05-30: 2 days, 1 purchase, 2500. With two buyers the quintiles are 1 and 2:
+  // lc-1 is R 1 (less recent), F 2, M 2 → FM 2, Hibernating; lc-2 is R 2, F 1, M 1 → FM 1, Hibernating.
+  it('answers the RFM raw values of the latest segmentation run beside their scores', async () => {
+    const writer = t.as('writer');
+    await writer
+      .post('/customers')
+      .send({ customerId: 'lc-2', kind: 'individual', name: 'Lifecycle Two', occurredAt: '2025-02-01T09:00:00.000Z' })
+      .expect(201);
+    const bought = await writer
+      .post('/customers/lc-2/purchases')
+      .send({
+        orderId: 'o-1',
+        currency: 'EUR',
+        channel: 'store',
+        lines: line(2500),
+        occurredAt: '2025-05-30T16:00:00.000Z',
+      })
+      .expect(201);
+    await t.as('reader').get(`/customers/lc-2?minCheckpoint=${bought.body.checkpoint}`).expect(200);
+    const run = await t.app.get(SegmentationService).recompute(new Date('2025-06-01T00:00:00.000Z'));
+
+    const { body } = await customer().expect(200);
+    expect(body.segmentation).toMatchObject({
+      runId: run.id,
+      asOf: '2025-06-01T00:00:00.000Z',
+      recencyDays: 12,
+      frequency: 4,
+      monetaryMinor: 5500,
+      r: 1,
+      f: 2,
+      m: 2,
+      rfmSegment: 'Hibernating',
+      currentValueMinor: 5500,
+    });
+    const other = await t.as('reader').get('/customers/lc-2').expect(200);
+    expect(other.body.segmentation).toMatchObject({
+      runId: run.id,
+      recencyDays: 2,
+      frequency: 1,
+      monetaryMinor: 2500,
+      r: 2,
+      f: 1,
+      m: 1,
+    });
   });
 
   it('refuses an asOf that is not an ISO 8601 instant, naming it', async () => {

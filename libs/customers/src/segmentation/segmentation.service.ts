@@ -47,6 +47,13 @@ export interface CustomerSegmentation {
   readonly runAt: string;
   readonly asOf: string;
   readonly rulesVersion: string;
+  /** RFM raw values as of the run's as-of day: whole UTC days since the last purchase day. */
+  readonly recencyDays: number;
+  /** Purchases (any currency) up to the as-of day. */
+  readonly frequency: number;
+  /** Net spend up to the as-of day, minor units of the customer's currency. */
+  readonly monetaryMinor: number;
+  /** Their quintile scores 1–5 among the run's buyers (5: most recent, most frequent, biggest spend). */
   readonly r: number;
   readonly f: number;
   readonly m: number;
@@ -174,7 +181,8 @@ export async function latestCustomerSegmentation(
   inForceAt: Date | null = null,
 ): Promise<CustomerSegmentation | null> {
   const rows: Array<RunRow & Record<string, unknown>> = await dataSource.query(
-    `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.r_score, s.f_score, s.m_score,
+    `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.recency_days, s.frequency, s.monetary_minor,
+            s.r_score, s.f_score, s.m_score,
             s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
             s.probability_alive, s.value_quadrant, s.expected_purchases_12m, s.expected_spend_minor
        FROM (SELECT * FROM segmentation_runs WHERE $2::timestamptz IS NULL OR run_at <= $2::timestamptz
@@ -189,6 +197,9 @@ export async function latestCustomerSegmentation(
     runAt: new Date(row.run_at).toISOString(),
     asOf: new Date(row.as_of).toISOString(),
     rulesVersion: row.rules_version,
+    recencyDays: Number(row.recency_days),
+    frequency: Number(row.frequency),
+    monetaryMinor: Number(row.monetary_minor),
     r: Number(row.r_score),
     f: Number(row.f_score),
     m: Number(row.m_score),

@@ -34,8 +34,9 @@ export class GetCustomerController {
     description:
       "The customer's summary read model with its purchase and satisfaction facts, plus `satisfaction` (categories " +
       'under the current rules) and `lifecycle: { stage, since, reason, evaluatedAt, rulesVersion }`, evaluated now ' +
-      "or as of `asOf`, and `segmentation` (the latest segmentation run's RFM scores, ABC class and pyramid tier " +
-      'of the customer, or null).',
+      "or as of `asOf`, and `segmentation` (the latest segmentation run's RFM raw values `recencyDays`, " +
+      '`frequency`, `monetaryMinor` and their scores `r`, `f`, `m`, RFM segment, ABC class and pyramid tier of the ' +
+      'customer, or null).',
   })
   @ApiBadRequestResponse({ description: 'A parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
