@@ -1,9 +1,12 @@
 import { SegmentationService } from '@crm/customers/segmentation/segmentation.service';
+import { DATA_SOURCE } from '@crm/platform';
+import type { DataSource } from 'typeorm';
 import { expectEventually } from '../support/eventually';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeOnPostgresServer } from '../support/server-suites';
 
 const line = (unitPriceMinor: number) => [{ sku: 'SKU-1', category: 'books', quantity: 1, unitPriceMinor }];
+const DAY_MS = 86_400_000;
 
 describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', () => {
   let t: TestApp;
@@ -185,5 +188,79 @@ describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', ()
     await t.as('reader').get('/customers/lc-1/lifecycle-history?asOf=nope').expect(400);
     await t.as('writer').get('/customers/lc-1/lifecycle-history').expect(403);
     await t.as('reader').get('/customers/nobody/lifecycle-history').expect(404);
+  });
+
+  /**
+   * A win-back, days counted back from today (day 0): registered on day 400, bought on days 380 and 350 (mean
+   * gap 30), then nothing until day 20. New on day 380; growth from the second purchase; declining once silent
+   * more than 2 × 30 = 60 days (day 350 − 61 = 289); churned once silent more than 4 × 30 = 120 days
+   * (day 350 − 121 = 229); the purchase on day 20 wins the customer back into growth, where it still is.
+   */
+  it('keeps a win-back after a churn by silence in lifecycle_stage_history and the lifecycle history', async () => {
+    const today = Math.floor(Date.now() / DAY_MS);
+    const day = (n: number, hour = 0) => new Date((today - n) * DAY_MS + hour * 3_600_000).toISOString();
+    const writer = t.as('writer');
+    await writer
+      .post('/customers')
+      .send({ customerId: 'wb-1', kind: 'individual', name: 'Won Back', occurredAt: day(400, 9) })
+      .expect(201);
+    let checkpoint = '';
+    for (const [orderId, n] of [
+      ['o-1', 380],
+      ['o-2', 350],
+      ['o-3', 20],
+    ] as const) {
+      const { body } = await writer
+        .post('/customers/wb-1/purchases')
+        .send({ orderId, currency: 'EUR', channel: 'web', lines: line(3000), occurredAt: day(n, 10) })
+        .expect(201);
+      checkpoint = body.checkpoint;
+    }
+    const expected = [
+      { stage: 'prospect', enteredAt: day(400, 9), leftAt: day(380), reason: 'registered, no purchase yet' },
+      { stage: 'new', enteredAt: day(380), leftAt: day(350), reason: 'one purchase, 0 days ago (new for 90 days)' },
+      { stage: 'growth', enteredAt: day(350), leftAt: day(289), reason: '2 purchases, not yet mature' },
+      {
+        stage: 'declining',
+        enteredAt: day(289),
+        leftAt: day(229),
+        reason: 'silent 61 days (> 2 × own mean gap of 30 days, at least 60 days)',
+      },
+      {
+        stage: 'churned',
+        enteredAt: day(229),
+        leftAt: day(20),
+        reason: 'silent 121 days (> 4 × own mean gap of 30 days)',
+      },
+      {
+        stage: 'growth',
+        enteredAt: day(20),
+        leftAt: null,
+        reason: 'win-back: buying again after churn (1 purchase since)',
+      },
+    ];
+
+    const { body } = await t
+      .as('reader')
+      .get(`/customers/wb-1/lifecycle-history?minCheckpoint=${checkpoint}`)
+      .expect(200);
+    expect(body.items).toEqual(expected);
+
+    // Listing customers re-evaluates the statuses that are due, and with them the table.
+    await t.as('reader').get(`/customers?minCheckpoint=${checkpoint}`).expect(200);
+    const rows: Array<{ stage: string; entered_at: Date; left_at: Date | null; reason: string }> = await t.app
+      .get<DataSource>(DATA_SOURCE)
+      .query(
+        `SELECT stage, entered_at, left_at, reason FROM lifecycle_stage_history
+          WHERE customer_id = 'wb-1' ORDER BY entered_at`,
+      );
+    expect(
+      rows.map((row) => ({
+        stage: row.stage,
+        enteredAt: new Date(row.entered_at).toISOString(),
+        leftAt: row.left_at === null ? null : new Date(row.left_at).toISOString(),
+        reason: row.reason,
+      })),
+    ).toEqual(expected);
   });
 });
