@@ -15,6 +15,7 @@ import { ClvFits1732420000900 } from './migrations/1732420000900-clv-fits';
 import { CustomerStateSnapshots1732420001000 } from './migrations/1732420001000-customer-state-snapshots';
 import { SegmentValueScores1732420001100 } from './migrations/1732420001100-segment-value-scores';
 import { LifecycleStageHistory1732420001200 } from './migrations/1732420001200-lifecycle-stage-history';
+import { AnalyticsOrderRefunds1732420001300 } from './migrations/1732420001300-analytics-order-refunds';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
@@ -79,6 +80,7 @@ export const customersReadModel = {
     CustomerStateSnapshots1732420001000,
     SegmentValueScores1732420001100,
     LifecycleStageHistory1732420001200,
+    AnalyticsOrderRefunds1732420001300,
   ],
   projections: [
     customerSummaryProjection,

@@ -91,6 +91,7 @@ describe('analytics_orders projection', () => {
         { category: 'books', grossMinor: 1500, refundsMinor: 0, units: 1 },
         { category: 'music', grossMinor: 3999, refundsMinor: 0, units: 3 },
       ],
+      refunds: [],
       revision: 0,
       lastCheckpoint: '300:1',
     });
@@ -104,7 +105,7 @@ describe('analytics_orders projection', () => {
 
   it("given refunds, then they count on the order's row and day, shared among its categories by gross", () => {
     const bought = purchase('o-1', '2026-01-10T09:00:00.000Z', [line('books', 1, 3000), line('music', 1, 1000)]);
-    const first = fold([bought, refund('o-1', 1000, '2026-02-20T09:00:00.000Z')]);
+    const first = fold([bought, refund('o-1', 1000, '2026-02-20T09:00:00.000Z', 'r-a')]);
     expect(first).toMatchObject({
       day: '2026-01-10',
       grossMinor: 4000,
@@ -123,6 +124,23 @@ describe('analytics_orders projection', () => {
       categories: [
         { category: 'books', refundsMinor: 3000 },
         { category: 'music', refundsMinor: 1000 },
+      ],
+    });
+  });
+
+  it('given refunds on later days, then each is listed with its own business time and UTC day', () => {
+    const bought = purchase('o-1', '2026-01-10T09:00:00.000Z', [line('books', 1, 3000)]);
+    const row = fold([
+      bought,
+      refund('o-1', 500, '2026-02-20T23:30:00.000-02:00', 'r-late-evening'),
+      refund('o-1', 700, '2026-03-01T09:00:00.000Z', 'r-march'),
+    ]);
+    expect(row).toMatchObject({
+      day: '2026-01-10',
+      refundsMinor: 1200,
+      refunds: [
+        { refundId: 'r-late-evening', occurredAt: '2026-02-21T01:30:00.000Z', day: '2026-02-21', amountMinor: 500 },
+        { refundId: 'r-march', occurredAt: '2026-03-01T09:00:00.000Z', day: '2026-03-01', amountMinor: 700 },
       ],
     });
   });

@@ -18,11 +18,23 @@ export interface AnalyticsOrderCategory {
   readonly units: number;
 }
 
+/** One refund of an order, with its own business time. */
+export interface AnalyticsOrderRefund {
+  readonly refundId: string;
+  /** Business time of the refund (ISO 8601, UTC). */
+  readonly occurredAt: string;
+  /** UTC date of the refund's business time, YYYY-MM-DD. */
+  readonly day: string;
+  readonly amountMinor: number;
+}
+
 /**
  * One purchase as the analytics facts see it: its business day, the
  * dimensions the purchase event carries, its money and units by product
  * category, and the refunds of the order. Refunds are folded into their
- * order's row, so they count on the order's day and in the order's cell.
+ * order's row, so the revenue facts count them on the order's day and in the
+ * order's cell; each refund also keeps its own business time (`refunds`), so
+ * that a summary as of a day can leave out the refunds made after it.
  * The customer's region and account manager are not stored here: they are
  * attributed as of the purchase's business time by the
  * `analytics_revenue_facts` view (docs/read-models.md).
@@ -45,6 +57,8 @@ export interface AnalyticsOrderRow {
   units: number;
   /** By category, sorted by category; the parts add up to the order's gross, refunds and units. */
   categories: AnalyticsOrderCategory[];
+  /** Every refund of the order in the order they were applied; their amounts add up to `refundsMinor`. */
+  refunds: AnalyticsOrderRefund[];
   revision: number;
   lastCheckpoint: string;
 }
@@ -86,6 +100,9 @@ export class AnalyticsOrderEntity implements AnalyticsOrderRow {
 
   @Column({ type: 'jsonb' })
   categories!: AnalyticsOrderCategory[];
+
+  @Column({ type: 'jsonb' })
+  refunds!: AnalyticsOrderRefund[];
 
   @Column({ type: 'integer' })
   revision!: number;

@@ -76,7 +76,8 @@ export function allocateRefunds(
 /**
  * Pure fold of one order's events: the purchase creates the row, each
  * refund of the order adds to its refunds (on the order's day and cell,
- * whatever the refund's own date). Other events leave the row as it is.
+ * whatever the refund's own date) and is listed with its own business time.
+ * Other events leave the row as it is.
  */
 export function evolveAnalyticsOrder(row: AnalyticsOrderRow | null, stored: StoredEvent): AnalyticsOrderRow | null {
   const event = toCustomerEvent(stored);
@@ -100,6 +101,7 @@ export function evolveAnalyticsOrder(row: AnalyticsOrderRow | null, stored: Stor
       refundsMinor: 0,
       units: categories.reduce((sum, c) => sum + c.units, 0),
       categories,
+      refunds: [],
       ...position,
     };
   }
@@ -110,12 +112,22 @@ export function evolveAnalyticsOrder(row: AnalyticsOrderRow | null, stored: Stor
       );
     }
     const refundsMinor = row.refundsMinor + event.data.amountMinor;
+    const refundedAt = businessTimeOf(event.data.occurredAt, stored);
     return {
       ...row,
       // Recomputed from the business time, so the day never depends on how a driver reads a date column back.
       day: utcDay(row.occurredAt),
       refundsMinor,
       categories: allocateRefunds(row.categories, refundsMinor),
+      refunds: [
+        ...row.refunds,
+        {
+          refundId: event.data.refundId,
+          occurredAt: refundedAt.toISOString(),
+          day: utcDay(refundedAt),
+          amountMinor: event.data.amountMinor,
+        },
+      ],
       ...position,
     };
   }
