@@ -32,6 +32,10 @@ const yyyymmdd = (day: number): string => new Date(day * DAY_MS).toISOString().s
  *          → at 1997-06-30: x = 2, t_x = 8 weeks, T = 25 weeks, z̄ = (15.00 + 30.25) / 2 = 22.625
  *   90002  first purchase 1997-11-03, after the calibration end
  *   90003  1997-01-10 $12.00, then 1997-02-10 $0.00: a repeat buyer without repeat spend
+ *   90004  1997-01-13 $20.00, 1997-03-10 $40.00 refunded in full on 1997-08-15 (after the calibration end)
+ *          → at 1997-06-30: x = 1, t_x = 8 weeks, T = 24 weeks, z̄ = 40; at 1997-09-30: T = 260 / 7 weeks, z̄ = 0
+ *   90005  1997-01-20 $10.00, 1997-02-17 $30.00 refunded $12.00 on 1997-07-15
+ *          → x = 1, t_x = 4 weeks; z̄ = 30 up to 1997-07-14, 18 from 1997-07-15 on
  */
 function populationFile(folder: string): string {
   const histories = simulatePurchaseHistories(
@@ -55,6 +59,10 @@ function populationFile(folder: string): string {
     '90002 19971103 1 15.00',
     '90003 19970110 1 12.00',
     '90003 19970210 1 0.00',
+    '90004 19970113 1 20.00',
+    '90004 19970310 2 40.00',
+    '90005 19970120 1 10.00',
+    '90005 19970217 3 30.00',
   );
   const file = join(folder, 'population.txt');
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -80,6 +88,16 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       .as('writer')
       .post('/customers/90001/purchases/cdnow-90001-19970203-1/refunds')
       .send({ amountMinor: 500, reason: 'damaged', occurredAt: '1997-02-20T10:00:00Z' })
+      .expect(201);
+    await t
+      .as('writer')
+      .post('/customers/90004/purchases/cdnow-90004-19970310-1/refunds')
+      .send({ amountMinor: 4_000, reason: 'returned', occurredAt: '1997-08-15T10:00:00Z' })
+      .expect(201);
+    await t
+      .as('writer')
+      .post('/customers/90005/purchases/cdnow-90005-19970217-1/refunds')
+      .send({ amountMinor: 1_200, reason: 'damaged', occurredAt: '1997-07-15T10:00:00Z' })
       .expect(201);
     const { body } = await t
       .as('writer')
@@ -109,7 +127,7 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  it('summarises a hand-made customer exactly from the orders of its main currency, refunds on the order day', async () => {
+  it('summarises a hand-made customer exactly from the orders of its main currency, refunds made by then on the order day', async () => {
     const [scored, ...others] = await service.scoreCustomers(fit, END_DAY, ['90001', 'no-such-customer']);
     expect(others).toEqual([]);
     expect(scored).toMatchObject({ customerId: '90001', x: 2, tx: 8, T: 25, zbar: 22.625 });
@@ -125,6 +143,24 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     expect(await service.scoreCustomers(fit, END_DAY, ['90002'])).toEqual([]);
   });
 
+  it('summarises as of the calibration end from what had happened by then: a later refund counts only from its own day', async () => {
+    const day = (iso: string) => utcDayNumber(new Date(`${iso}T00:00:00Z`));
+    expect(await service.summaries(END_DAY, ['90004', '90005'])).toEqual([
+      { customerId: '90004', x: 1, tx: 8, T: 24, zbar: 40 },
+      { customerId: '90005', x: 1, tx: 4, T: 23, zbar: 30 },
+    ]);
+    expect(await service.summaries(day('1997-07-14'), ['90005'])).toEqual([
+      { customerId: '90005', x: 1, tx: 4, T: 175 / 7, zbar: 30 },
+    ]);
+    expect(await service.summaries(day('1997-07-15'), ['90005'])).toEqual([
+      { customerId: '90005', x: 1, tx: 4, T: 176 / 7, zbar: 18 },
+    ]);
+    // Returned in full by 1997-09-30: the purchase day stays (x = 1), its spend is 0.
+    expect(await service.summaries(day('1997-09-30'), ['90004'])).toEqual([
+      { customerId: '90004', x: 1, tx: 8, T: 260 / 7, zbar: 0 },
+    ]);
+  });
+
   it('records the fit with the store checkpoint, the read model it saw and the rules version', async () => {
     expect(fit).toMatchObject({
       calibrationEnd: CALIBRATION_END,
@@ -133,8 +169,8 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       excluded: { repeatCustomersWithoutSpend: 1, firstPurchaseAfterEnd: 1, ordersInOtherCurrencies: 1 },
     });
     expect(fit.ordersCheckpoint).not.toBeNull();
-    // Every simulated customer arrived by the 12th week; 90001 and 90003 too.
-    expect(fit.customers).toBe(SIMULATED + 2);
+    // Every simulated customer arrived by the 12th week; 90001, 90003, 90004 and 90005 too.
+    expect(fit.customers).toBe(SIMULATED + 4);
     expect(fit.gammaGammaFit.customers).toBe(fit.repeatCustomers - 1);
     expect(fit.bgNbdFit.converged).toBe(true);
     for (const value of Object.values(fit.bgNbd)) expect(value).toBeGreaterThan(0);
@@ -144,7 +180,7 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
 
   it('scores every customer in one call', async () => {
     const scores = await service.scoreCustomers(fit, END_DAY);
-    expect(scores).toHaveLength(SIMULATED + 2);
+    expect(scores).toHaveLength(SIMULATED + 4);
     expect(scores.map((s) => s.customerId)).toEqual([...scores.map((s) => s.customerId)].sort());
   });
 

@@ -83,25 +83,32 @@ export function utcDayNumber(instant: Date): number {
 /**
  * Every order of the chosen customers (all when `customerIds` is null) in
  * their main currency (customer_summary.currency), up to `upToDay`
- * inclusive (all when null), read in one statement and grouped by customer
- * (ascending id), each customer's orders in day then order id order.
+ * inclusive (all when null), with each of its refunds and the refund's own
+ * day, read in one statement and grouped by customer (ascending id), each
+ * customer's orders in day then order id order.
  */
 export async function loadCustomerOrders(
   db: Queryable,
   upToDay: number | null,
   customerIds: readonly string[] | null,
 ): Promise<CustomerOrders[]> {
-  // Flat rows in one sort: cheaper than one ordered array_agg per column.
-  const rows: Array<{ customer_id: string; day: number; gross: string | number; refunds: string | number }> =
-    await db.query(
-      `SELECT o.customer_id, o.day - DATE '1970-01-01' AS day, o.gross_minor AS gross, o.refunds_minor AS refunds
-         FROM analytics_orders o
-         JOIN customer_summary s ON s.customer_id = o.customer_id AND s.currency = o.currency
-        WHERE ($1::integer IS NULL OR o.day <= DATE '1970-01-01' + $1::integer)
-          AND ($2::text[] IS NULL OR o.customer_id = ANY ($2::text[]))
-        ORDER BY o.customer_id, o.day, o.order_id`,
-      [upToDay, customerIds === null ? null : [...customerIds]],
-    );
+  // Flat rows in one sort: cheaper than one ordered array_agg per column. Each refund comes with its own day (the
+  // list is read only for refunded orders).
+  const rows: Array<{
+    customer_id: string;
+    day: number;
+    gross: string | number;
+    refunds: Array<{ day: string; amountMinor: number }> | null;
+  }> = await db.query(
+    `SELECT o.customer_id, o.day - DATE '1970-01-01' AS day, o.gross_minor AS gross,
+            CASE WHEN o.refunds_minor <> 0 THEN o.refunds END AS refunds
+       FROM analytics_orders o
+       JOIN customer_summary s ON s.customer_id = o.customer_id AND s.currency = o.currency
+      WHERE ($1::integer IS NULL OR o.day <= DATE '1970-01-01' + $1::integer)
+        AND ($2::text[] IS NULL OR o.customer_id = ANY ($2::text[]))
+      ORDER BY o.customer_id, o.day, o.order_id`,
+    [upToDay, customerIds === null ? null : [...customerIds]],
+  );
   const customers: { customerId: string; orders: OrderOfDay[] }[] = [];
   let current: { customerId: string; orders: OrderOfDay[] } | undefined;
   for (const row of rows) {
@@ -109,9 +116,26 @@ export async function loadCustomerOrders(
       current = { customerId: row.customer_id, orders: [] };
       customers.push(current);
     }
-    current.orders.push({ day: Number(row.day), grossMinor: Number(row.gross), refundsMinor: Number(row.refunds) });
+    current.orders.push({
+      day: Number(row.day),
+      grossMinor: Number(row.gross),
+      refunds: (row.refunds ?? []).map((refund) => ({
+        day: Date.parse(`${refund.day}T00:00:00Z`) / DAY_MS,
+        amountMinor: Number(refund.amountMinor),
+      })),
+    });
   }
   return customers;
+}
+
+/** The summaries of customers' orders as of `endDay` (customers without an order up to it left out). */
+function summariesAsOf(customers: readonly CustomerOrders[], endDay: number): CustomerValueSummary[] {
+  const summaries: CustomerValueSummary[] = [];
+  for (const customer of customers) {
+    const summary = customerValueSummary(customer, endDay);
+    if (summary !== null) summaries.push(summary);
+  }
+  return summaries;
 }
 
 interface FitRow {
@@ -230,11 +254,7 @@ export class ClvService {
         };
       },
     );
-    const summaries: CustomerValueSummary[] = [];
-    for (const customer of orders) {
-      const summary = customerValueSummary(customer, endDay);
-      if (summary !== null) summaries.push(summary);
-    }
+    const summaries = summariesAsOf(orders, endDay);
     const loadMs = performance.now() - loadStarted;
     if (summaries.length === 0) {
       throw new ClvFitError(`no customer bought up to ${isoDayOf(endDay)}: nothing to fit`);
@@ -298,6 +318,24 @@ export class ClvService {
   }
 
   /**
+   * The purchase summaries (x, t_x, T, z̄) of the chosen customers (all when
+   * omitted) as of the UTC day `endDay`, inclusive, from what had happened by
+   * then: orders dated up to it, less their refunds dated up to it. The
+   * summaries a fit calibrated to that day fits, and a score as of it
+   * scores; customers without an order up to it are left out; ordered by
+   * customer id.
+   */
+  async summaries(
+    endDay: number,
+    customerIds?: readonly string[],
+    manager?: EntityManager,
+  ): Promise<CustomerValueSummary[]> {
+    if (!Number.isInteger(endDay)) throw new RangeError(`endDay must be a whole UTC day number, got ${endDay}`);
+    if (customerIds !== undefined && customerIds.length === 0) return [];
+    return summariesAsOf(await loadCustomerOrders(manager ?? this.dataSource, endDay, customerIds ?? null), endDay);
+  }
+
+  /**
    * Scores customers with a fit as of a UTC day: each customer's summary is
    * computed from their purchases up to `asOfDay` inclusive (T measured to
    * it), then P(alive), the purchases expected in the next 52 weeks, the
@@ -315,14 +353,11 @@ export class ClvService {
     manager?: EntityManager,
   ): Promise<ScoredCustomer[]> {
     if (!Number.isInteger(asOfDay)) throw new RangeError(`asOfDay must be a whole UTC day number, got ${asOfDay}`);
-    if (customerIds !== undefined && customerIds.length === 0) return [];
-    const orders = await loadCustomerOrders(manager ?? this.dataSource, asOfDay, customerIds ?? null);
+    const summaries = await this.summaries(asOfDay, customerIds, manager);
     const scored: ScoredCustomer[] = [];
     // Customers with the same summary get the same score (one-time buyers of one day, above all): computed once.
     const scores = new Map<string, CustomerValueScore>();
-    for (const customer of orders) {
-      const summary = customerValueSummary(customer, asOfDay);
-      if (summary === null) continue;
+    for (const summary of summaries) {
       const { customerId, x, tx, T, zbar } = summary;
       const key = `${x}|${tx}|${T}|${zbar}`;
       let score = scores.get(key);
