@@ -191,7 +191,8 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(1);
     const json = JSON.parse(out) as ClvFitJson;
-    expect(Object.keys(json).sort()).toEqual(['bgnbd', 'fit', 'gammaGamma', 'id']);
+    expect(Object.keys(json).sort()).toEqual(['bgnbd', 'fit', 'gammaGamma', 'id', 'segmentation']);
+    expect(json.segmentation).toMatchObject({ clvFitId: json.id, buyers: SIMULATED + 5 });
     expect(Object.keys(json.bgnbd).sort()).toEqual(['a', 'alpha', 'b', 'customers', 'logLikelihood', 'r']);
     expect(Object.keys(json.gammaGamma).sort()).toEqual(['customers', 'gamma', 'logLikelihood', 'p', 'q']);
     // The same data and calibration give the same estimates.
@@ -289,5 +290,115 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       .sort((a, b) => b - a)
       .slice(0, 3);
     expect(sorted.body.items.map((item: { predictedValueMinor: number }) => item.predictedValueMinor)).toEqual(top);
+  });
+  it('makes a new fit take effect at once: the values follow the second of two fits, without a manual recompute', async () => {
+    // 90006 buys 120, 60 and 30 days before today: a customer whose values as of now depend on the fit.
+    const today = utcDayNumber(new Date());
+    const dayIso = (day: number) => new Date(day * DAY_MS + 12 * 3_600_000).toISOString();
+    await t
+      .as('writer')
+      .post('/customers')
+      .send({ customerId: '90006', kind: 'individual', name: 'Recent buyer', occurredAt: dayIso(today - 121) })
+      .expect(201);
+    let checkpoint = '';
+    for (const [k, ago, cents] of [
+      [1, 120, 2_500],
+      [2, 60, 4_000],
+      [3, 30, 3_000],
+    ] as const) {
+      const { body } = await t
+        .as('writer')
+        .post('/customers/90006/purchases')
+        .send({
+          orderId: `recent-${k}`,
+          currency: 'USD',
+          channel: 'web',
+          lines: [{ sku: 'SKU-1', category: 'music', quantity: 1, unitPriceMinor: cents }],
+          occurredAt: dayIso(today - ago),
+        })
+        .expect(201);
+      checkpoint = body.checkpoint as string;
+    }
+    const dataSource = t.app.get<DataSource>(DATA_SOURCE);
+    for (const projection of [analyticsOrdersProjection, customerSummaryProjection]) {
+      const wait = await waitForProjection(t.store, dataSource, projection, checkpoint, {
+        timeoutMs: 60_000,
+        intervalMs: 50,
+      });
+      expect(wait).toEqual({ reached: true });
+    }
+
+    const config = t.app.get<CrmConfig>(CRM_CONFIG);
+    const fitWith = async (calibrationEnd: string): Promise<ClvFitJson> => {
+      let out = '';
+      expect(await clvFitCommand({ calibrationEnd, json: true }, config, (text) => (out += text))).toBe(0);
+      return JSON.parse(out) as ClvFitJson;
+    };
+    // By hand from the fit's estimates: 90006 has x = 2 repeat days, t_x = 90 days, z̄ = (40.00 + 30.00) / 2.
+    const byHand = (json: ClvFitJson, asOf: string) => {
+      const { r, alpha, a, b } = json.bgnbd;
+      const { p, q, gamma } = json.gammaGamma as { p: number; q: number; gamma: number };
+      const x = 2;
+      const tx = 90 / 7;
+      const T = (utcDayNumber(new Date(asOf)) - (today - 120)) / 7;
+      return {
+        // Fader, Hardie & Lee (2005), equation 11.
+        alive: 1 / (1 + (a / (b + x - 1)) * ((alpha + T) / (alpha + tx)) ** (r + x)),
+        // Fader & Hardie (2013): p(γ + x z̄) / (px + q − 1), in cents.
+        spendMinor: Math.round(((p * (gamma + x * 35)) / (p * x + q - 1)) * 100),
+      };
+    };
+    const relative = (value: number, expected: number) => Math.abs(value / expected - 1);
+    const values = async () => {
+      const one = (await t.as('reader').get('/customers/90006').expect(200)).body.segmentation;
+      const list = await t.as('reader').get('/customers?sort=-predictedValue&limit=500').expect(200);
+      const item = list.body.items.find((i: { customerId: string }) => i.customerId === '90006');
+      return { one, item };
+    };
+
+    const first = await fitWith('1997-06-30');
+    const afterFirst = await values();
+    const expectedFirst = byHand(first, first.segmentation.asOf);
+    const [scoredFirst] = await service.scoreCustomers(first.fit, utcDayNumber(new Date(first.segmentation.asOf)), [
+      '90006',
+    ]);
+    expect(afterFirst.one).toMatchObject({
+      runId: first.segmentation.runId,
+      expectedSpendMinor: expectedFirst.spendMinor,
+      predictedValueMinor: scoredFirst!.predictedValueMinor,
+    });
+    expect(relative(afterFirst.one.probabilityAlive, expectedFirst.alive)).toBeLessThan(1e-9);
+    expect(afterFirst.item).toMatchObject({ predictedValueMinor: scoredFirst!.predictedValueMinor });
+
+    const second = await fitWith('1997-09-30');
+    expect(second.segmentation.clvFitId).toBe(second.id);
+    const afterSecond = await values();
+    const expectedSecond = byHand(second, second.segmentation.asOf);
+    const [scoredSecond] = await service.scoreCustomers(second.fit, utcDayNumber(new Date(second.segmentation.asOf)), [
+      '90006',
+    ]);
+    expect(afterSecond.one).toMatchObject({
+      runId: second.segmentation.runId,
+      expectedSpendMinor: expectedSecond.spendMinor,
+      predictedValueMinor: scoredSecond!.predictedValueMinor,
+    });
+    expect(relative(afterSecond.one.probabilityAlive, expectedSecond.alive)).toBeLessThan(1e-9);
+    expect(afterSecond.item).toMatchObject({ predictedValueMinor: scoredSecond!.predictedValueMinor });
+    expect(relative(afterSecond.item.probabilityAlive, expectedSecond.alive)).toBeLessThan(1e-9);
+    // The two fits disagree, so the values did move with the second.
+    expect(afterSecond.one.predictedValueMinor).not.toBe(afterFirst.one.predictedValueMinor);
+    expect(relative(afterSecond.one.probabilityAlive, afterFirst.one.probabilityAlive)).toBeGreaterThan(1e-6);
+
+    // The 1997-09-30 fit knows of 90004's refund of 1997-08-15: a repeat buyer without repeat spend now.
+    expect(first.fit.excluded.repeatCustomersWithoutSpend).toBe(1);
+    expect(second.fit.excluded.repeatCustomersWithoutSpend).toBe(2);
+  });
+
+  it('makes a scheduled run as soon as a fit is newer than the one the latest run used', async () => {
+    const segmentation = t.app.get(SegmentationService);
+    const newer = await service.fit(new Date('1997-07-31T00:00:00Z'));
+    const run = await segmentation.recomputeIfDue(new Date(), 24);
+    expect(run).toMatchObject({ clvFitId: newer.id });
+    expect(await segmentation.recomputeIfDue(new Date(), 24)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { EventStore } from '@crm/event-store';
 import { DATA_SOURCE, EVENT_STORE, ConfigError, type CrmConfig } from '@crm/platform';
 import { loadCrmRules } from '@crm/customers/rules/rules.loader';
+import { SegmentationService, type SegmentationRun } from '@crm/customers/segmentation/segmentation.service';
 import { ClvFitError, ClvService, type ClvFit } from '@crm/customers/value/clv.service';
 import type { DataSource } from 'typeorm';
 import { describeStorage, openCliContext, UsageError } from './import.command';
@@ -15,7 +16,11 @@ export function parseCalibrationEnd(value: string): Date {
   return date;
 }
 
-/** The `--json` answer: the two models' parameters, with the fit's id and its whole record beside them. */
+/**
+ * The `--json` answer: the two models' parameters, with the fit's id and its
+ * whole record beside them, and the segmentation run that scored every buyer
+ * with the fit.
+ */
 export interface ClvFitJson {
   readonly id: string;
   readonly bgnbd: {
@@ -34,9 +39,16 @@ export interface ClvFitJson {
     readonly customers: number;
   };
   readonly fit: ClvFit;
+  readonly segmentation: {
+    readonly runId: string;
+    readonly asOf: string;
+    readonly buyers: number;
+    /** The fit the run scored with: this one, unless a newer fit was recorded meanwhile. */
+    readonly clvFitId: string | null;
+  };
 }
 
-export function clvFitJson(fit: ClvFit): ClvFitJson {
+export function clvFitJson(fit: ClvFit, run: SegmentationRun): ClvFitJson {
   return {
     id: fit.id,
     bgnbd: { ...fit.bgNbd, logLikelihood: fit.bgNbdFit.logLikelihood, customers: fit.customers },
@@ -48,6 +60,7 @@ export function clvFitJson(fit: ClvFit): ClvFitJson {
       customers: fit.gammaGammaFit.customers,
     },
     fit,
+    segmentation: { runId: run.id, asOf: run.asOf, buyers: run.buyers, clvFitId: run.clvFitId },
   };
 }
 
@@ -73,10 +86,20 @@ export function formatFit(fit: ClvFit): string {
   );
 }
 
+export function formatRescoring(fit: ClvFit, run: SegmentationRun): string {
+  const fitUsed = run.clvFitId === fit.id ? 'this fit' : `fit ${run.clvFitId ?? 'none'} (recorded meanwhile)`;
+  return (
+    `segmentation run ${run.id} as of ${run.asOf}: ${run.buyers.toLocaleString('en-US')} buyers scored with ${fitUsed}; ` +
+    'GET /customers and GET /customers/:id now answer its probability alive, expected purchases and spend, ' +
+    'and predicted value\n'
+  );
+}
+
 /**
  * `crm analytics clv --calibration-end <yyyy-mm-dd> [--json]`: fits BG/NBD
- * and Gamma-Gamma on the purchases up to that day, records the fit and
- * prints it.
+ * and Gamma-Gamma on the purchases up to that day, records the fit, makes a
+ * segmentation run as of now so that every buyer is scored with it, and
+ * prints both.
  */
 export async function clvFitCommand(
   options: { calibrationEnd: string; json: boolean },
@@ -98,7 +121,8 @@ export async function clvFitCommand(
   const context = await openCliContext(config);
   try {
     const store = context.get<EventStore>(EVENT_STORE);
-    const service = new ClvService(context.get<DataSource>(DATA_SOURCE), store, rules);
+    const dataSource = context.get<DataSource>(DATA_SOURCE);
+    const service = new ClvService(dataSource, store, rules);
     let fit: ClvFit;
     try {
       fit = await service.fit(calibrationEnd);
@@ -115,7 +139,9 @@ export async function clvFitCommand(
           'they reach it when the API (npm start) or the projector (npm run start:projector) runs\n',
       );
     }
-    write(options.json ? `${JSON.stringify(clvFitJson(fit))}\n` : formatFit(fit));
+    // The customers' values come from the latest fit through the latest segmentation run: score them now.
+    const run = await new SegmentationService(dataSource, rules, service).recompute(new Date());
+    write(options.json ? `${JSON.stringify(clvFitJson(fit, run))}\n` : formatFit(fit) + formatRescoring(fit, run));
     return EXIT.ok;
   } finally {
     await context.close();

@@ -161,10 +161,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('clv')
     .description(
       "fit the lifetime-value models (BG/NBD purchase frequency, Gamma-Gamma spend) on every customer's purchases up to " +
-        'the calibration end, record the fit with the store checkpoint and rules version, and print its parameters',
+        'the calibration end, record the fit with the store checkpoint and rules version, score every buyer with it in a ' +
+        'segmentation run as of now, and print its parameters and the run',
     )
     .requiredOption('--calibration-end <yyyy-mm-dd>', 'the last day (UTC, inclusive) of the purchases fitted')
-    .option('--json', 'print the parameters as one JSON object', false)
+    .option('--json', 'print the parameters and the run as one JSON object', false)
     .action(async (options: { calibrationEnd: string; json: boolean }) => {
       setExitCode(await clvFitCommand(options, config()));
     });

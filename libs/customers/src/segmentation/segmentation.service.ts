@@ -28,6 +28,8 @@ export interface SegmentationRun {
   readonly customers: number;
   /** Customers with at least one purchase up to `asOf`: the population scored. */
   readonly buyers: number;
+  /** The lifetime-value fit the buyers were scored with (the latest when the run was made); null without one. */
+  readonly clvFitId: string | null;
 }
 
 /** A run with the number of buyers in each class, tier and named RFM segment. */
@@ -157,6 +159,7 @@ interface RunRow {
   customers: number;
   buyers: number;
   stage_counts: Record<string, number> | null;
+  clv_fit_id: string | null;
 }
 
 function runOf(row: RunRow): SegmentationRun {
@@ -167,6 +170,7 @@ function runOf(row: RunRow): SegmentationRun {
     rulesVersion: row.rules_version,
     customers: Number(row.customers),
     buyers: Number(row.buyers),
+    clvFitId: row.clv_fit_id ?? null,
   };
 }
 
@@ -236,8 +240,9 @@ export class SegmentationService {
   }
 
   /**
-   * The scheduled run: scores as of `now` when the latest run is older than
-   * `intervalHours` (or there is none) and someone has bought. Several
+   * The scheduled run: scores as of `now` when someone has bought and the
+   * latest run is older than `intervalHours` (or there is none), or was not
+   * scored with the latest lifetime-value fit (a fit recorded since). Several
    * processes may ask at once; one makes the run, the others get null.
    */
   async recomputeIfDue(now: Date, intervalHours: number): Promise<SegmentationRun | null> {
@@ -259,9 +264,12 @@ export class SegmentationService {
         if (!lock?.locked) return null;
         const [due]: Array<{ due: boolean }> = await manager.query(
           `SELECT EXISTS (SELECT 1 FROM customer_summary WHERE purchase_count > 0)
-                  AND NOT EXISTS (SELECT 1 FROM segmentation_runs
-                                   WHERE run_at > $1::timestamptz - make_interval(hours => $2::integer)) AS due`,
-          [runAt, onlyIfOlderThanHours],
+                  AND (NOT EXISTS (SELECT 1 FROM segmentation_runs
+                                    WHERE run_at > $1::timestamptz - make_interval(hours => $2::integer))
+                       OR ($3::boolean AND (SELECT id FROM clv_fits ORDER BY fitted_at DESC, id DESC LIMIT 1)
+                           IS DISTINCT FROM (SELECT clv_fit_id FROM segmentation_runs
+                                              ORDER BY run_at DESC, id DESC LIMIT 1))) AS due`,
+          [runAt, onlyIfOlderThanHours, this.clv !== null],
         );
         if (!due?.due) return null;
       }
@@ -306,13 +314,14 @@ export class SegmentationService {
    * as of the run's day (predicted value = potential value, probability
    * alive), then current and potential value are each high when above the
    * buyers' `quadrantThresholdPercentile` (default: the median). Without a
-   * fit the quadrant stays null.
+   * fit the quadrant stays null, and so it does without any predicted value
+   * (the fit has no Gamma-Gamma estimates); the fit used is named either way.
    */
   private async valueQuadrants(
     manager: EntityManager,
     runId: string,
     asOfDay: number,
-  ): Promise<{ fitId: string; currentThreshold: number; potentialThreshold: number } | null> {
+  ): Promise<{ fitId: string; currentThreshold: number | null; potentialThreshold: number | null } | null> {
     const fit = this.clv ? await this.clv.latestFit() : null;
     if (!this.clv || !fit) return null;
     const scores = await this.clv.scoreCustomers(fit, asOfDay, undefined, manager);
@@ -342,7 +351,9 @@ export class SegmentationService {
          FROM customer_segments WHERE run_id = $1`,
       [runId, this.rules.segmentation.quadrantThresholdPercentile],
     );
-    if (thresholds?.current == null || thresholds.potential == null) return null;
+    if (thresholds?.current == null || thresholds.potential == null) {
+      return { fitId: fit.id, currentThreshold: null, potentialThreshold: null };
+    }
     const currentThreshold = Number(thresholds.current);
     const potentialThreshold = Number(thresholds.potential);
     await manager.query(
