@@ -68,7 +68,7 @@ export interface CustomerSegmentation {
   readonly predictedValueMinor: number | null;
   /** Probability of being alive from that fit; null without one. */
   readonly probabilityAlive: number | null;
-  /** Purchase days expected in the next 52 weeks, from that fit; null without one. */
+  /** Purchase days expected in the next 12 months (365.25 days), from that fit; null without one. */
   readonly expectedPurchases12Months: number | null;
   /** Expected spend per future purchase day (minor units), from that fit; null without one. */
   readonly expectedSpendMinor: number | null;

@@ -338,7 +338,7 @@ export class ClvService {
   /**
    * Scores customers with a fit as of a UTC day: each customer's summary is
    * computed from their purchases up to `asOfDay` inclusive (T measured to
-   * it), then P(alive), the purchases expected in the next 52 weeks, the
+   * it), then P(alive), the purchases expected in the next 12 months, the
    * expected spend per purchase and the predicted value over the rules'
    * horizon (`clv.horizonMonths`, `clv.monthlyDiscountRate`). All customers
    * when `customerIds` is omitted; the orders of all of them are read in one

@@ -1,11 +1,5 @@
 import { DEFAULT_CRM_RULES } from '../domain/rules/crm-rules';
-import {
-  bgNbdConditionalExpectedPurchases,
-  bgNbdProbabilityAlive,
-  customerLifetimeValue,
-  gammaGammaExpectedSpend,
-  WEEKS_PER_MONTH,
-} from '../domain/value-models';
+import { simulateFuture } from '../domain/value-models/testing/simulate';
 import { type ClvModels, scoreCustomerValue } from './customer-value-score';
 
 /** The published CDNOW estimates (Fader, Hardie & Lee 2005; Fader & Hardie 2013). */
@@ -18,18 +12,40 @@ const RULES = DEFAULT_CRM_RULES.clv;
 describe('scoreCustomerValue', () => {
   const repeat = { x: 2, tx: 30.43, T: 38.86, zbar: 46.5 };
 
-  it('given a repeat buyer when scored then the figures are the models’ own, in minor units', () => {
+  it('given a repeat buyer when scored then P(alive) and the expected spend are the published formulas worked by hand', () => {
     const score = scoreCustomerValue(CDNOW, repeat, RULES);
-    expect(score.probabilityAlive).toBeCloseTo(bgNbdProbabilityAlive(CDNOW.bgNbd, repeat), 12);
-    expect(score.expectedPurchases12Months).toBeCloseTo(bgNbdConditionalExpectedPurchases(CDNOW.bgNbd, repeat, 52), 12);
-    expect(score.expectedSpendMinor).toBe(Math.round(gammaGammaExpectedSpend(CDNOW.gammaGamma!, repeat) * 100));
-    const value = customerLifetimeValue(CDNOW.bgNbd, CDNOW.gammaGamma!, repeat, {
+    // P(alive) = 1 / (1 + a/(b+x−1) · ((α+T)/(α+t_x))^(r+x)) (Fader, Hardie & Lee 2005, equation 11):
+    // 1 / (1 + 0.793/3.426 · (43.274/34.844)^2.243).
+    const alive = 1 / (1 + (0.793 / (2.426 + 2 - 1)) * ((4.414 + 38.86) / (4.414 + 30.43)) ** (0.243 + 2));
+    expect(score.probabilityAlive).toBeCloseTo(alive, 12);
+    // E[Z | x, z̄] = p(γ + x z̄) / (px + q − 1) = 6.25 × (15.44 + 93) / (12.5 + 2.74) = 677.75 / 15.24 = 44.4718… dollars.
+    expect(score.expectedSpendMinor).toBe(4_447);
+  });
+
+  it('given a repeat buyer when scored then the purchases and value of the next 12 months agree with a simulation of the models', () => {
+    const score = scoreCustomerValue(CDNOW, repeat, RULES);
+    // 12 months of 365.25 / 12 days, each purchase discounted 1 % a month (the default rules).
+    const simulated = simulateFuture(CDNOW.bgNbd, CDNOW.gammaGamma!, repeat, {
       periods: 12,
-      periodLength: WEEKS_PER_MONTH,
+      periodLength: 365.25 / 12 / 7,
       discountRate: 0.01,
+      draws: 30_000,
+      seed: 21,
     });
-    expect(score.predictedValueMinor).toBe(Math.round(value * 100));
-    expect(score.predictedValueMinor).toBeGreaterThan(0);
+    const { purchases, discountedSpend } = simulated;
+    expect(Math.abs(score.expectedPurchases12Months - purchases.mean)).toBeLessThan(4 * purchases.standardError);
+    expect(Math.abs(score.predictedValueMinor! / 100 - discountedSpend.mean)).toBeLessThan(
+      4 * discountedSpend.standardError,
+    );
+  });
+
+  it('given no discount when scored then the predicted value is the expected spend times the purchases expected in the same 12 months', () => {
+    // One definition of 12 months for both figures: 365.25 days. (52 weeks would make the count 0.35 % smaller.)
+    const score = scoreCustomerValue(CDNOW, repeat, { ...RULES, monthlyDiscountRate: 0 });
+    const spend = (6.25 * (15.44 + 2 * 46.5)) / (6.25 * 2 + 3.74 - 1);
+    expect(Math.abs(score.predictedValueMinor! - score.expectedPurchases12Months * spend * 100)).toBeLessThanOrEqual(
+      0.5,
+    );
   });
 
   it('given a longer horizon when scored then the predicted value grows', () => {

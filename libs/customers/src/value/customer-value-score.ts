@@ -11,8 +11,12 @@ import {
 } from '../domain/value-models';
 import { MINOR_PER_MAJOR } from './customer-value-summary';
 
-/** The horizon of `expectedPurchases12Months`: 52 weeks. */
-export const TWELVE_MONTHS_IN_WEEKS = 52;
+/**
+ * The horizon of `expectedPurchases12Months`: 12 months of 365.25 / 12 days,
+ * the months of the predicted value's horizon (`clv.horizonMonths`), so a
+ * year is 365.25 / 7 ≈ 52.18 weeks in both.
+ */
+export const TWELVE_MONTHS_IN_WEEKS = 12 * WEEKS_PER_MONTH;
 
 /** The parameters a score needs: BG/NBD always, Gamma-Gamma when it could be fitted. */
 export interface ClvModels {
@@ -24,7 +28,7 @@ export interface ClvModels {
 export interface CustomerValueScore {
   /** P(alive | x, t_x, T): 1 for a customer without repeat purchase (the model's convention). */
   readonly probabilityAlive: number;
-  /** E[purchases in the next 52 weeks | x, t_x, T] (purchase days, as the model counts them). */
+  /** E[purchases in the next 12 months (365.25 days) | x, t_x, T] (purchase days, as the model counts them). */
   readonly expectedPurchases12Months: number;
   /**
    * Gamma-Gamma expected spend per future purchase day, in minor units
