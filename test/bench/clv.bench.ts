@@ -15,7 +15,9 @@
  *    the same way.
  * 2. For calibration ends 1997-09-30 (the published 39-week calibration) and
  *    1998-06-30 (the whole file): ClvService.fit (load + both fits, recorded
- *    in clv_fits), then scoreCustomers of every customer as of 1998-06-30.
+ *    in clv_fits), then scoreCustomers of every customer as of 1998-06-30,
+ *    then the segmentation run as of now that `crm analytics clv` makes
+ *    after recording a fit (every buyer scored with it).
  * 3. Prints the timings and the fitted parameters.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,6 +32,7 @@ import { rebuildProjection, readCheckpoint, type RowProjection } from '@crm/proj
 import { DEFAULT_CRM_RULES } from '@crm/customers/domain/rules/crm-rules';
 import { analyticsOrdersProjection } from '@crm/customers/projections/analytics-facts/analytics-orders.projection';
 import { customerSummaryProjection } from '@crm/customers/projections/customer-summary/customer-summary.projection';
+import { SegmentationService } from '@crm/customers/segmentation/segmentation.service';
 import { ClvService, utcDayNumber, type ClvFit } from '@crm/customers/value/clv.service';
 import { commandBusDispatcher, IMPORT_ACTOR, openCliContext } from '../../apps/cli/src/import.command';
 import { createScratchDatabase } from '../support/databases';
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     }
 
     const service = new ClvService(dataSource, store, DEFAULT_CRM_RULES);
+    const segmentation = new SegmentationService(dataSource, DEFAULT_CRM_RULES, service);
     const asOfDay = utcDayNumber(new Date(`${SCORED_AS_OF}T00:00:00Z`));
     const rows: string[] = [];
     for (const end of CALIBRATION_ENDS) {
@@ -137,6 +141,9 @@ async function main(): Promise<void> {
       const scores = await service.scoreCustomers(fit, asOfDay);
       const scoreMs = performance.now() - scoreStarted;
       const predicted = scores.reduce((sum, s) => sum + (s.predictedValueMinor ?? 0), 0);
+      const runStarted = performance.now();
+      const run = await segmentation.recompute(new Date());
+      const runMs = performance.now() - runStarted;
       process.stdout.write(
         `\ncalibration end ${end}: fit ${fit.id}\n${parameters(fit)}` +
           `  timings: load ${fit.durationsMs.load} ms, BG/NBD ${fit.durationsMs.bgNbdFit} ms, ` +
@@ -144,16 +151,19 @@ async function main(): Promise<void> {
           `${modelMs <= FIT_GOAL_MS ? 'met' : 'NOT met'}), fit() in all ${Math.round(fitWall)} ms\n` +
           `  scoring ${n(scores.length)} customers as of ${SCORED_AS_OF}: ${Math.round(scoreMs)} ms; ` +
           `predicted value of the next ${DEFAULT_CRM_RULES.clv.horizonMonths} months in all: ` +
-          `USD ${n(Math.round(predicted / 100))}\n`,
+          `USD ${n(Math.round(predicted / 100))}\n` +
+          `  segmentation run as of now with the fit (as crm analytics clv makes): ${n(run.buyers)} buyers in ` +
+          `${Math.round(runMs)} ms\n`,
       );
       rows.push(
         `| ${end} | ${n(fit.customers)} | ${fit.durationsMs.load} | ${fit.durationsMs.bgNbdFit} | ` +
-          `${fit.durationsMs.gammaGammaFit} | ${Math.round(fitWall)} | ${n(scores.length)} | ${Math.round(scoreMs)} |`,
+          `${fit.durationsMs.gammaGammaFit} | ${Math.round(fitWall)} | ${n(scores.length)} | ${Math.round(scoreMs)} | ` +
+          `${Math.round(runMs)} |`,
       );
     }
     process.stdout.write(
-      '\n| calibration end | customers | load ms | BG/NBD ms | Gamma-Gamma ms | fit() ms | scored | scoring ms |\n' +
-        '|---|---:|---:|---:|---:|---:|---:|---:|\n' +
+      '\n| calibration end | customers | load ms | BG/NBD ms | Gamma-Gamma ms | fit() ms | scored | scoring ms | run ms |\n' +
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' +
         `${rows.join('\n')}\n`,
     );
   } finally {
