@@ -61,7 +61,16 @@ export interface ReadStreamOptions {
   readonly toCheckpoint?: string;
   /** Only events the store had recorded at or before this instant. */
   readonly recordedUpTo?: Date;
+  /**
+   * Leaves out the events whose business time (see `businessTimeOf`) is after
+   * this instant. Events without a business time are kept: the caller judges
+   * them. Unlike the bounds above, this filter never makes a stream "not found".
+   */
+  readonly occurredUpTo?: Date;
 }
+
+/** The bounds `countStream` applies, as `readStream` does. */
+export type CountStreamOptions = Pick<ReadStreamOptions, 'fromRevision' | 'toCheckpoint' | 'recordedUpTo' | 'occurredUpTo'>;
 
 export interface EventFilter {
   /** Keep events whose stream name starts with one of these prefixes. */
@@ -106,6 +115,15 @@ export interface EventStore {
 
   /** Reads one stream. Throws `StreamNotFoundError` when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+
+  /**
+   * Counts one stream's events from `fromRevision` on (forwards) within the
+   * same bounds as `readStream`; 0 for a stream without events.
+   */
+  countStream(stream: string, options?: CountStreamOptions): Promise<number>;
+
+  /** The event at a global checkpoint, or null when the store has none there. */
+  readEventAt(checkpoint: string): Promise<StoredEvent | null>;
 
   /** Reads the global log in order, strictly after `fromCheckpoint`. Never skips an event a concurrent writer may still commit. */
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;

@@ -1,6 +1,7 @@
 export * from './event-store.port';
 export * from './errors';
 export * from './event-ids';
+export * from './business-time';
 export * from './checkpoints';
 export * from './polling-subscription';
 export * from './postgres/postgres-event-store';

@@ -31,11 +31,13 @@ import {
   type ReadPosition,
   type ReadRevision,
 } from '@eventstore/db-client';
+import { businessTimeOf } from '../business-time';
 import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint } from '../checkpoints';
 import { IdempotencyMismatchError, StreamConflictError, StreamNotFoundError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
+  CountStreamOptions,
   EventFilter,
   EventStore,
   EventToAppend,
@@ -261,6 +263,12 @@ export function toJsonObject(payload: unknown): JsonObject {
   return { value: value as JsonValue };
 }
 
+/** Whether an event happened by an instant (ms), as `readStream`'s `occurredUpTo` reads it: events without a business time are kept. */
+export function occurredBy(event: Pick<StoredEvent, 'metadata'>, upToMs: number): boolean {
+  const time = businessTimeOf(event.metadata);
+  return time === null || time.getTime() <= upToMs;
+}
+
 function toStoredEvent(event: RecordedEventLike, position = eventStoreDbPositionOf(event)): StoredEvent {
   if (!position) {
     throw new Error(
@@ -411,19 +419,23 @@ export class EventStoreDbEventStore implements EventStore {
       (toPosition === undefined ||
         compareEventStoreDbPositions(parseEventStoreDbCheckpoint(event.checkpoint), toPosition) <= 0) &&
       (upTo === undefined || event.recordedAt.getTime() <= upTo);
+    const occurredUpTo = options.occurredUpTo?.getTime();
+    const filtered = bounded || occurredUpTo !== undefined;
 
     const events: StoredEvent[] = [];
     if (maxCount !== 0) {
       const fromRevision: ReadRevision =
         options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START;
-      // The bounds are applied here, so with bounds the server cannot stop at
-      // maxCount: reading backwards, the newest events may all be out of bounds.
+      // The bounds and the business-time filter are applied here, so then the
+      // server cannot stop at maxCount: the events it would stop at may all
+      // be left out.
       await this.readStreamEvents(
         stream,
-        { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: bounded ? undefined : maxCount },
+        { direction: backwards ? BACKWARDS : FORWARDS, fromRevision, maxCount: filtered ? undefined : maxCount },
         (recorded) => {
           const event = toStoredEvent(recorded);
           if (withinBounds(event)) {
+            if (occurredUpTo !== undefined && !occurredBy(event, occurredUpTo)) return true;
             events.push(event);
             return maxCount === undefined || events.length < maxCount;
           }
@@ -448,6 +460,26 @@ export class EventStoreDbEventStore implements EventStore {
       if (!first || (bounded && !withinBounds(first))) throw new StreamNotFoundError(stream);
     }
     return events;
+  }
+
+  async countStream(stream: string, options: CountStreamOptions = {}): Promise<number> {
+    try {
+      // Counted client-side: EventStoreDB has no count of a stream's events within bounds.
+      return (await this.readStream(stream, options)).length;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return 0;
+      throw error;
+    }
+  }
+
+  async readEventAt(checkpoint: string): Promise<StoredEvent | null> {
+    const position = parseEventStoreDbCheckpoint(checkpoint);
+    // A read of $all from a position starts with the event at that position, if there is one.
+    const page = await this.readAllPage(position, FORWARDS, 1);
+    const recorded = page.events[0];
+    if (!recorded || isEventStoreDbSystemEvent(recorded.streamId, recorded.type)) return null;
+    const at = this.allPosition(recorded);
+    return compareEventStoreDbPositions(at, position) === 0 ? toStoredEvent(recorded, at) : null;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {

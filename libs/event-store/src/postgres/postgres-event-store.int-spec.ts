@@ -36,47 +36,58 @@ function heldAppend(store: PostgresEventStore, pool: Pool): NonNullable<Contract
   };
 }
 
-describeEventStoreContract('PostgreSQL on embedded PGlite', async () => {
-  const embedded = await EmbeddedPostgres.start();
-  const pool = new Pool({ ...embedded.connectionConfig(), max: 10 });
-  const store = await PostgresEventStore.create({ pool, kind: 'pglite', pollIntervalMs: 100 });
-  return {
-    store,
-    beginHeldAppend: heldAppend(store, pool),
-    concurrentTransactions: false,
-    subscriptionLatencyMs: 100,
-    async dispose() {
-      await store.close();
-      await pool.end();
-      await embedded.stop();
-    },
-  };
-});
+/** Positions start at 1: no event is ever at "0:0". */
+const POSTGRES_CONTRACT_OPTIONS = { checkpointWithoutEvent: '0:0' };
+
+describeEventStoreContract(
+  'PostgreSQL on embedded PGlite',
+  async () => {
+    const embedded = await EmbeddedPostgres.start();
+    const pool = new Pool({ ...embedded.connectionConfig(), max: 10 });
+    const store = await PostgresEventStore.create({ pool, kind: 'pglite', pollIntervalMs: 100 });
+    return {
+      store,
+      beginHeldAppend: heldAppend(store, pool),
+      concurrentTransactions: false,
+      subscriptionLatencyMs: 100,
+      async dispose() {
+        await store.close();
+        await pool.end();
+        await embedded.stop();
+      },
+    };
+  },
+  POSTGRES_CONTRACT_OPTIONS,
+);
 
 const serverUnavailable = postgresServerUnavailable();
 if (serverUnavailable) {
   describeSkipped('event-store contract: PostgreSQL server', serverUnavailable);
 } else {
-  describeEventStoreContract('PostgreSQL server', async () => {
-    const connectionString = testDatabaseUrl();
-    const schema = uniqueSchemaName('es');
-    const pool = new Pool({ connectionString, max: 20 });
-    const store = await PostgresEventStore.create({
-      pool,
-      schema,
-      listenConnection: { connectionString },
-      pollIntervalMs: 100,
-    });
-    return {
-      store,
-      beginHeldAppend: heldAppend(store, pool),
-      concurrentTransactions: true,
-      subscriptionLatencyMs: 100,
-      async dispose() {
-        await store.close();
-        await pool.end();
-        await dropSchema({ connectionString }, schema);
-      },
-    };
-  });
+  describeEventStoreContract(
+    'PostgreSQL server',
+    async () => {
+      const connectionString = testDatabaseUrl();
+      const schema = uniqueSchemaName('es');
+      const pool = new Pool({ connectionString, max: 20 });
+      const store = await PostgresEventStore.create({
+        pool,
+        schema,
+        listenConnection: { connectionString },
+        pollIntervalMs: 100,
+      });
+      return {
+        store,
+        beginHeldAppend: heldAppend(store, pool),
+        concurrentTransactions: true,
+        subscriptionLatencyMs: 100,
+        async dispose() {
+          await store.close();
+          await pool.end();
+          await dropSchema({ connectionString }, schema);
+        },
+      };
+    },
+    POSTGRES_CONTRACT_OPTIONS,
+  );
 }

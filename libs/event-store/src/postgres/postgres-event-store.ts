@@ -4,6 +4,7 @@ import { IdempotencyMismatchError, StreamConflictError, StreamNotFoundError } fr
 import type {
   AppendOptions,
   AppendResult,
+  CountStreamOptions,
   EventFilter,
   EventStore,
   EventToAppend,
@@ -271,21 +272,16 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const backwards = options.direction === 'backwards';
-    const bounds: string[] = [];
-    const params: unknown[] = [stream];
-    if (options.toCheckpoint !== undefined) {
-      const cp = parsePairCheckpoint(options.toCheckpoint);
-      params.push(cp.major.toString(), cp.minor.toString());
-      bounds.push(`(tx_id, position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`);
-    }
-    if (options.recordedUpTo !== undefined) {
-      params.push(options.recordedUpTo);
-      bounds.push(`recorded_at <= $${params.length}`);
-    }
-    const conditions = ['stream_id = $1', ...bounds];
+    const bounds = this.streamBounds(stream, options);
+    const conditions = [...bounds.conditions];
+    const params = [...bounds.params];
     if (options.fromRevision !== undefined) {
       params.push(options.fromRevision);
       conditions.push(`revision ${backwards ? '<=' : '>='} $${params.length}`);
+    }
+    if (options.occurredUpTo !== undefined) {
+      params.push(options.occurredUpTo);
+      conditions.push(`(occurred_at <= $${params.length} OR occurred_at IS NULL)`);
     }
     let limit = '';
     if (options.maxCount !== undefined) {
@@ -298,16 +294,59 @@ export class PostgresEventStore implements EventStore {
       params,
     );
     if (rows.length === 0) {
+      // Only the stream and its bounds decide whether it exists: not the revision or the business time.
       const exists = await this.pool.query(
-        `SELECT 1 FROM ${this.table} WHERE ${['stream_id = $1', ...bounds].join(' AND ')} LIMIT 1`,
-        params.slice(
-          0,
-          1 + (options.toCheckpoint !== undefined ? 2 : 0) + (options.recordedUpTo !== undefined ? 1 : 0),
-        ),
+        `SELECT 1 FROM ${this.table} WHERE ${bounds.conditions.join(' AND ')} LIMIT 1`,
+        bounds.params,
       );
       if (exists.rowCount === 0) throw new StreamNotFoundError(stream);
     }
     return rows.map(toStoredEvent);
+  }
+
+  async countStream(stream: string, options: CountStreamOptions = {}): Promise<number> {
+    const { conditions, params } = this.streamBounds(stream, options);
+    if (options.fromRevision !== undefined) {
+      params.push(options.fromRevision);
+      conditions.push(`revision >= $${params.length}`);
+    }
+    if (options.occurredUpTo !== undefined) {
+      params.push(options.occurredUpTo);
+      conditions.push(`(occurred_at <= $${params.length} OR occurred_at IS NULL)`);
+    }
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.table} WHERE ${conditions.join(' AND ')}`,
+      params,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async readEventAt(checkpoint: string): Promise<StoredEvent | null> {
+    const cp = parsePairCheckpoint(checkpoint);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE position = $2::bigint AND tx_id = $1::xid8`,
+      [cp.major.toString(), cp.minor.toString()],
+    );
+    return rows[0] ? toStoredEvent(rows[0]) : null;
+  }
+
+  /** The stream and its bounds on the global and recorded-time axes, as SQL conditions with their parameters. */
+  private streamBounds(
+    stream: string,
+    options: Pick<ReadStreamOptions, 'toCheckpoint' | 'recordedUpTo'>,
+  ): { conditions: string[]; params: unknown[] } {
+    const conditions = ['stream_id = $1'];
+    const params: unknown[] = [stream];
+    if (options.toCheckpoint !== undefined) {
+      const cp = parsePairCheckpoint(options.toCheckpoint);
+      params.push(cp.major.toString(), cp.minor.toString());
+      conditions.push(`(tx_id, position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`);
+    }
+    if (options.recordedUpTo !== undefined) {
+      params.push(options.recordedUpTo);
+      conditions.push(`recorded_at <= $${params.length}`);
+    }
+    return { conditions, params };
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {

@@ -85,6 +85,44 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: (schema: s
         SET plan_cache_mode = force_custom_plan;
     `,
   },
+  {
+    version: 4,
+    name: 'occurred_at: each event business time, read by readStream occurredUpTo',
+    // The business time of businessTimeOf() (business-time.ts): metadata's
+    // occurredAt when it is exactly toISOString's text of an instant, else
+    // NULL. The function is immutable for such text (an explicit Z, ISO
+    // order: neither TimeZone nor DateStyle changes the result), so it can
+    // fill a stored generated column: every insert, import and edit of
+    // metadata keeps the column true. Adding it rewrites the table once.
+    sql: (s) => `
+      CREATE FUNCTION ${s}.es_business_time(p_metadata jsonb) RETURNS timestamptz
+      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+      DECLARE
+        v_text text;
+        v_time timestamptz;
+      BEGIN
+        IF jsonb_typeof(p_metadata -> 'occurredAt') IS DISTINCT FROM 'string' THEN
+          RETURN NULL;
+        END IF;
+        v_text := p_metadata ->> 'occurredAt';
+        IF v_text !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{3}Z$' OR left(v_text, 4) = '0000' THEN
+          RETURN NULL;
+        END IF;
+        v_time := v_text::timestamptz;
+        -- Out-of-range fields PostgreSQL would carry over (24:00, 60 seconds) do not read back as the same text.
+        IF to_char(v_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') <> v_text THEN
+          RETURN NULL;
+        END IF;
+        RETURN v_time;
+      EXCEPTION WHEN others THEN
+        -- An impossible date (February 30th): no business time.
+        RETURN NULL;
+      END
+      $fn$;
+      ALTER TABLE ${s}.es_events
+        ADD COLUMN occurred_at timestamptz GENERATED ALWAYS AS (${s}.es_business_time(metadata)) STORED;
+    `,
+  },
 ];
 
 /** Brings the schema up to date. Safe to call from several processes at once. */

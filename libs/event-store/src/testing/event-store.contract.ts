@@ -5,6 +5,8 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  JsonValue,
+  ReadStreamOptions,
   StoredEvent,
   Subscription,
 } from '../event-store.port';
@@ -107,7 +109,16 @@ function expectStrictlyIncreasing(store: EventStore, events: readonly StoredEven
   }
 }
 
-export function describeEventStoreContract(adapter: string, createFixture: () => Promise<ContractFixture>): void {
+export interface ContractOptions {
+  /** A well-formed checkpoint of the adapter at which no event can be, where the adapter has one. */
+  readonly checkpointWithoutEvent?: string;
+}
+
+export function describeEventStoreContract(
+  adapter: string,
+  createFixture: () => Promise<ContractFixture>,
+  options: ContractOptions = {},
+): void {
   describe(`event-store contract: ${adapter}`, () => {
     let fixture: ContractFixture;
     let store: EventStore;
@@ -214,6 +225,93 @@ export function describeEventStoreContract(adapter: string, createFixture: () =>
           StreamNotFoundError,
         );
       });
+    });
+
+    describe('business time', () => {
+      const FEB_1 = new Date('2025-02-01T00:00:00.000Z');
+      /** Revision → metadata.occurredAt; the events with a business time after FEB_1 are revisions 1 and 7. */
+      const OCCURRED_AT: ReadonlyArray<JsonValue | undefined> = [
+        '2025-01-01T00:00:00.000Z',
+        '2025-03-01T00:00:00.000Z',
+        undefined, // none
+        '2025-02-01T00:00:00.000Z', // exactly the instant: kept
+        '2025-02-02T00:00:00Z', // not toISOString's form: no business time
+        '2025-02-30T00:00:00.000Z', // no such day: no business time
+        20250202, // not text: no business time
+        '2025-02-01T00:00:00.001Z',
+        '2025-01-31T24:00:00.000Z', // not as toISOString writes that instant: no business time
+      ];
+      const timed = (occurredAt: JsonValue | undefined): EventToAppend => {
+        const event = makeEvent('Timed');
+        return occurredAt === undefined ? event : { ...event, metadata: { ...event.metadata, occurredAt } };
+      };
+
+      it('reads a stream without the events whose business time is after an instant, keeping those without one', async () => {
+        const stream = `${uniquePrefix('occurred')}1`;
+        await store.append(stream, OCCURRED_AT.map(timed), { expectedRevision: 'no-stream' });
+        const revisions = async (options: ReadStreamOptions) =>
+          (await store.readStream(stream, { occurredUpTo: FEB_1, ...options })).map((e) => e.revision);
+
+        expect(await revisions({})).toEqual([0, 2, 3, 4, 5, 6, 8]);
+        expect(await revisions({ fromRevision: 3 })).toEqual([3, 4, 5, 6, 8]);
+        expect(await revisions({ maxCount: 2 })).toEqual([0, 2]);
+        expect(await revisions({ direction: 'backwards', maxCount: 3 })).toEqual([8, 6, 5]);
+        expect(await revisions({ occurredUpTo: new Date('2025-03-01T00:00:00.000Z') })).toEqual([
+          0, 1, 2, 3, 4, 5, 6, 7, 8,
+        ]);
+        // Nothing happened by then but the events without a business time; the stream still exists.
+        expect(await revisions({ occurredUpTo: new Date('2000-01-01T00:00:00.000Z') })).toEqual([2, 4, 5, 6, 8]);
+        const allTimed = `${uniquePrefix('occurred')}2`;
+        await store.append(allTimed, [timed('2025-06-01T00:00:00.000Z')], { expectedRevision: 'no-stream' });
+        expect(await store.readStream(allTimed, { occurredUpTo: FEB_1 })).toEqual([]);
+      });
+
+      it('combines the business-time filter with the checkpoint and recorded-time bounds', async () => {
+        const stream = `${uniquePrefix('occurred-bounds')}1`;
+        const first = await store.append(stream, OCCURRED_AT.slice(0, 4).map(timed), { expectedRevision: 'no-stream' });
+        await store.append(stream, OCCURRED_AT.slice(4).map(timed), { expectedRevision: 3 });
+        const upToFirst = await store.readStream(stream, { occurredUpTo: FEB_1, toCheckpoint: first.checkpoint });
+        expect(upToFirst.map((e) => e.revision)).toEqual([0, 2, 3]);
+        const [firstEvent] = await store.readStream(stream, { maxCount: 1 });
+        const beforeAnything = new Date(firstEvent!.recordedAt.getTime() - 3_600_000);
+        await expect(
+          store.readStream(stream, { occurredUpTo: FEB_1, recordedUpTo: beforeAnything }),
+        ).rejects.toBeInstanceOf(StreamNotFoundError);
+      });
+
+      it('counts a stream within the same bounds as a read, and a missing stream as empty', async () => {
+        const stream = `${uniquePrefix('count')}1`;
+        const first = await store.append(stream, OCCURRED_AT.slice(0, 4).map(timed), { expectedRevision: 'no-stream' });
+        await store.append(stream, OCCURRED_AT.slice(4).map(timed), { expectedRevision: 3 });
+        expect(await store.countStream(stream)).toBe(9);
+        expect(await store.countStream(stream, { fromRevision: 5 })).toBe(4);
+        expect(await store.countStream(stream, { occurredUpTo: FEB_1 })).toBe(7);
+        expect(await store.countStream(stream, { occurredUpTo: FEB_1, fromRevision: 4 })).toBe(4);
+        expect(await store.countStream(stream, { toCheckpoint: first.checkpoint })).toBe(4);
+        expect(await store.countStream(stream, { toCheckpoint: first.checkpoint, fromRevision: 1 })).toBe(3);
+        const [firstEvent] = await store.readStream(stream, { maxCount: 1 });
+        expect(await store.countStream(stream, { recordedUpTo: new Date(Date.now() + 60_000) })).toBe(9);
+        expect(
+          await store.countStream(stream, { recordedUpTo: new Date(firstEvent!.recordedAt.getTime() - 3_600_000) }),
+        ).toBe(0);
+        expect(await store.countStream(`${uniquePrefix('count-none')}x`)).toBe(0);
+      });
+    });
+
+    describe('the event at a checkpoint', () => {
+      it('reads the event at a checkpoint as readStream gives it, with its recorded time', async () => {
+        const stream = `${uniquePrefix('at')}1`;
+        await store.append(stream, [makeEvent('First'), makeEvent('Second')], { expectedRevision: 'no-stream' });
+        const events = await store.readStream(stream);
+        for (const event of events) expect(await store.readEventAt(event.checkpoint)).toEqual(event);
+      });
+
+      const nowhere = options.checkpointWithoutEvent;
+      if (nowhere !== undefined) {
+        it('answers null at a checkpoint where no event can be', async () => {
+          expect(await store.readEventAt(nowhere)).toBeNull();
+        });
+      }
     });
 
     describe('optimistic concurrency', () => {
