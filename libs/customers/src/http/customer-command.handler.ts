@@ -19,6 +19,11 @@ export class CustomerCommandHandler implements ICommandHandler<CustomerCommandMe
   constructor(private readonly executor: CommandExecutor) {}
 
   execute({ customerId, command, context }: CustomerCommandMessage): Promise<CommandResult> {
-    return this.executor.execute(customerAggregate, customerStream(customerId), command, context);
+    // Every event the decider makes carries the command's business time in its data; the metadata
+    // (what the event store files it under: readStream's occurredUpTo) must name the same instant.
+    return this.executor.execute(customerAggregate, customerStream(customerId), command, {
+      ...context,
+      occurredAt: command.data.occurredAt,
+    });
   }
 }
