@@ -6,7 +6,7 @@ import { toCustomerEvent } from '../customer.aggregate';
 import { customerStream } from '../domain/customer.events';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CRM_RULES } from '../rules/rules.loader';
-import { latestCustomerSegmentation } from '../segmentation/segmentation.service';
+import { latestCustomerSegmentation, type CustomerSegmentation } from '../segmentation/segmentation.service';
 import {
   customerStateAsOf,
   FOLD_VERSION,
@@ -111,6 +111,12 @@ interface SnapshotRow {
   row: Record<string, unknown>;
 }
 
+/** The bounds of what is known, as readStream takes them. */
+function knownBound(knownAt: KnownAt | null): Pick<ReadStreamOptions, 'toCheckpoint' | 'recordedUpTo'> {
+  if (knownAt === null) return {};
+  return 'checkpoint' in knownAt ? { toCheckpoint: knownAt.checkpoint } : { recordedUpTo: knownAt.recordedAt };
+}
+
 function notFound(customerId: string): NotFoundException {
   return new NotFoundException({ code: 'CUSTOMER_NOT_FOUND', message: `customer ${customerId} not found`, customerId });
 }
@@ -164,18 +170,20 @@ export class CustomerAuditService {
 
   /** Every event of the stream recorded at or before `knownAt` (all of them without it), from a revision on, in order. */
   async knownEvents(customerId: string, knownAt: KnownAt | null, fromRevision = 0): Promise<StoredEvent[]> {
-    const bound =
-      knownAt === null
-        ? {}
-        : 'checkpoint' in knownAt
-          ? { toCheckpoint: knownAt.checkpoint }
-          : { recordedUpTo: knownAt.recordedAt };
+    return this.readAll(customerId, { fromRevision, ...knownBound(knownAt) });
+  }
+
+  /** Every event a read gives, page after page. */
+  private async readAll(
+    customerId: string,
+    options: ReadStreamOptions & { fromRevision: number },
+  ): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
     for (;;) {
       const page = await this.read(customerId, {
-        fromRevision: fromRevision + events.length,
+        ...options,
+        fromRevision: events.length === 0 ? options.fromRevision : events[events.length - 1]!.revision + 1,
         maxCount: PAGE * 10,
-        ...bound,
       });
       events.push(...page);
       if (page.length < PAGE * 10) return events;
@@ -186,17 +194,82 @@ export class CustomerAuditService {
    * The state as of business time `asOf`, as known at `knownAt`. The
    * population-relative scores come from the segmentation run in force at
    * the known-at instant (or at `asOf` without one, or when it is a checkpoint).
+   *
+   * The fold starts from the latest usable snapshot; of the later events the
+   * store sends only those that happened by `asOf` (or have no business
+   * time of their own), so the events dated later are neither read nor
+   * decoded — the registration aside, they would be left out of the fold
+   * anyway. The events known are counted by the store.
    */
   async stateAsOf(customerId: string, asOf: Date, knownAt: KnownAt | null): Promise<CustomerState> {
-    const from = await this.usableSnapshot(customerId, asOf, knownAt);
-    const known = await this.knownEvents(customerId, knownAt, from ? from.revision + 1 : 0);
-    const fold = foldCustomerAsOf(known, asOf, (a, b) => this.store.compareCheckpoints(a, b), from);
+    const stream = customerStream(customerId);
+    const bound = knownBound(knownAt);
+    const [segmentation, from] = await Promise.all([
+      this.segmentationInForce(customerId, asOf, knownAt),
+      this.usableSnapshot(customerId, asOf, knownAt),
+    ]);
+    // The registration is folded whatever its business time: it is the stream's first event.
+    const first = from ? [] : await this.read(customerId, { fromRevision: 0, maxCount: 1, ...bound });
+    const after = from ? from.revision + 1 : first[0]!.revision + 1;
+    let events = [...first, ...(await this.readAll(customerId, { fromRevision: after, occurredUpTo: asOf, ...bound }))];
+    const compare = (a: string, b: string) => this.store.compareCheckpoints(a, b);
+    let fold = foldCustomerAsOf(events, asOf, compare, from);
+    if (!fold.businessTimesAgree) {
+      // An event filed under another business time than its data's: read every known event instead.
+      events = await this.knownEvents(customerId, knownAt, from ? from.revision + 1 : 0);
+      fold = foldCustomerAsOf(events, asOf, compare, from);
+    }
     if (fold.snapshots.length > 0) await this.saveSnapshots(customerId, fold.snapshots);
-    const inForceAt = knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : asOf;
-    const segmentation = await latestCustomerSegmentation(this.dataSource, customerId, inForceAt);
-    const state = customerStateAsOf(fold, known, from, asOf, this.rules, segmentation);
+    const [count, [last]] = await Promise.all([
+      this.store.countStream(stream, { fromRevision: from ? from.revision + 1 : 0, ...bound }),
+      this.store.readStream(stream, { direction: 'backwards', maxCount: 1, ...bound }),
+    ]);
+    const state = customerStateAsOf(
+      fold,
+      {
+        count: (from ? from.revision + 1 : 0) + count,
+        last: last ? { revision: last.revision, checkpoint: last.checkpoint } : null,
+        snapshotRevision: from?.revision ?? null,
+      },
+      asOf,
+      this.rules,
+      segmentation,
+    );
     if (!state) throw notFound(customerId);
     return state;
+  }
+
+  /**
+   * The same answer from a fold of every known event from the first, without
+   * snapshots or any filtering by the store: what stateAsOf must equal.
+   */
+  async stateByFullFold(customerId: string, asOf: Date, knownAt: KnownAt | null): Promise<CustomerState> {
+    const known = await this.knownEvents(customerId, knownAt);
+    const fold = foldCustomerAsOf(known, asOf, (a, b) => this.store.compareCheckpoints(a, b));
+    const last = known[known.length - 1];
+    const state = customerStateAsOf(
+      fold,
+      {
+        count: known.length,
+        last: last ? { revision: last.revision, checkpoint: last.checkpoint } : null,
+        snapshotRevision: null,
+      },
+      asOf,
+      this.rules,
+      await this.segmentationInForce(customerId, asOf, knownAt),
+    );
+    if (!state) throw notFound(customerId);
+    return state;
+  }
+
+  /** The customer's row in the segmentation run in force at the known-at instant, or at `asOf` (also when `knownAt` is a checkpoint). */
+  private segmentationInForce(
+    customerId: string,
+    asOf: Date,
+    knownAt: KnownAt | null,
+  ): Promise<CustomerSegmentation | null> {
+    const inForceAt = knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : asOf;
+    return latestCustomerSegmentation(this.dataSource, customerId, inForceAt);
   }
 
   /**

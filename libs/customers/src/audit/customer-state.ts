@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@crm/event-store';
+import { businessTimeOf, type StoredEvent } from '@crm/event-store';
 import { toCustomerEvent } from '../customer.aggregate';
 import { epochDay } from '../domain/lifecycle';
 import type { CrmRules } from '../domain/rules/crm-rules';
@@ -58,6 +58,13 @@ export interface AsOfFold {
   readonly folded: number;
   /** Snapshots of the all-included prefix met while folding, for the cache. */
   readonly snapshots: StateSnapshot[];
+  /**
+   * False when an event's business time in its metadata (what the store
+   * files it under: businessTimeOf) names another instant than its data's
+   * `occurredAt`, which the fold reads: then a read filtered by the store on
+   * business time cannot be trusted.
+   */
+  readonly businessTimesAgree: boolean;
 }
 
 /**
@@ -66,8 +73,10 @@ export interface AsOfFold {
  * fold as the projection (`evolveCustomerSummary`), over the registration and
  * every event whose business time is at or before `asOf`, in stream order.
  * `from` is a snapshot of the events before `known[0]`, usable only if all of
- * them happened by `asOf` (the caller checks). While no event has been left
- * out, every SNAPSHOT_EVERY-th event's fold is returned as a new snapshot.
+ * them happened by `asOf` (the caller checks). `known` may lack events the
+ * store already left out as happening after `asOf`: a gap in the revisions.
+ * While no event has been left out (and there is no gap), every
+ * SNAPSHOT_EVERY-th event's fold is returned as a new snapshot.
  */
 export function foldCustomerAsOf(
   known: readonly StoredEvent[],
@@ -77,14 +86,20 @@ export function foldCustomerAsOf(
 ): AsOfFold {
   let row: CustomerSummaryWithFacts | null = from?.row ?? null;
   let folded = from ? from.revision + 1 : 0;
+  let nextRevision = folded;
   let prefixIntact = true;
+  let businessTimesAgree = true;
   let maxCheckpoint = from?.maxCheckpoint ?? null;
   let maxRecordedAt = from?.maxRecordedAt.getTime() ?? -Infinity;
   let maxBusinessTime = from?.maxBusinessTime.getTime() ?? -Infinity;
   const snapshots: StateSnapshot[] = [];
   for (const stored of known) {
+    if (stored.revision !== nextRevision) prefixIntact = false;
+    nextRevision = stored.revision + 1;
     const event = toCustomerEvent(stored);
     const at = new Date(event.data.occurredAt).getTime();
+    const filedAt = businessTimeOf(stored.metadata);
+    if (filedAt !== null && filedAt.getTime() !== at) businessTimesAgree = false;
     if (event.type !== 'CustomerRegistered' && at > asOf.getTime()) {
       prefixIntact = false;
       continue;
@@ -106,26 +121,29 @@ export function foldCustomerAsOf(
       });
     }
   }
-  return { row, folded, snapshots };
+  return { row, folded, snapshots, businessTimesAgree };
 }
 
-/**
- * The full state as of `asOf`: the folded row seen through the same view code
- * as GET /customers/:id. `known` are the events after `from` (all of them
- * without a snapshot).
- */
+/** What the answer says about the events known, beside the fold. */
+export interface KnownEvents {
+  /** Events of the stream known at `knownAt` (all of them without it). */
+  readonly count: number;
+  /** The last of them. */
+  readonly last: { readonly revision: number; readonly checkpoint: string } | null;
+  /** The snapshot the fold started from. */
+  readonly snapshotRevision: number | null;
+}
+
+/** The full state as of `asOf`: the folded row seen through the same view code as GET /customers/:id. */
 export function customerStateAsOf(
   fold: AsOfFold,
-  known: readonly StoredEvent[],
-  from: StateSnapshot | null,
+  known: KnownEvents,
   asOf: Date,
   rules: CrmRules,
   segmentation: CustomerSegmentation | null,
 ): CustomerState | null {
   const { row, folded } = fold;
   if (!row) return null;
-  const last = known[known.length - 1];
-  const eventsKnown = (from ? from.revision + 1 : 0) + known.length;
   const lastDay = row.purchaseDays[row.purchaseDays.length - 1];
   return {
     ...customerView(row, asOf, rules, segmentation),
@@ -135,12 +153,12 @@ export function customerStateAsOf(
       monetaryMinor: row.netSpendMinor,
     },
     basis: {
-      eventsKnown,
+      eventsKnown: known.count,
       eventsFolded: folded,
-      eventsAfterAsOf: eventsKnown - folded,
-      lastKnownRevision: last?.revision ?? from?.revision ?? null,
-      lastKnownCheckpoint: last?.checkpoint ?? from?.maxCheckpoint ?? null,
-      snapshotRevision: from?.revision ?? null,
+      eventsAfterAsOf: known.count - folded,
+      lastKnownRevision: known.last?.revision ?? null,
+      lastKnownCheckpoint: known.last?.checkpoint ?? null,
+      snapshotRevision: known.snapshotRevision,
     },
   };
 }
