@@ -4,11 +4,14 @@ import { loadCrmRules } from '@crm/customers/rules/rules.loader';
 import type { EventStore } from '@crm/event-store';
 import { ConfigError, DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
 import { isCheckpointOf } from '@crm/projections';
-import { NotFoundException } from '@nestjs/common';
+import { BadRequestException, NotFoundException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { openCliContext, UsageError } from './import.command';
 import { parseAsOf } from './segments.command';
 import { EXIT } from './summary';
+
+/** Exit code of `crm history` and `crm state` for a customer without events (as known at --known-at). */
+export const NOT_FOUND_EXIT = 1;
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -31,8 +34,9 @@ async function withAudit(
   } catch (error) {
     if (error instanceof NotFoundException) {
       process.stderr.write(`crm: ${error.message}\n`);
-      return EXIT.failed;
+      return NOT_FOUND_EXIT;
     }
+    if (error instanceof BadRequestException) throw new UsageError(error.message);
     throw error;
   } finally {
     await context.close();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { StreamNotFoundError, type EventStore, type ReadStreamOptions, type StoredEvent } from '@crm/event-store';
 import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
 import type { DataSource } from 'typeorm';
@@ -193,7 +193,8 @@ export class CustomerAuditService {
   /**
    * The state as of business time `asOf`, as known at `knownAt`. The
    * population-relative scores come from the segmentation run in force at
-   * the known-at instant (or at `asOf` without one, or when it is a checkpoint).
+   * the known-at instant (the recorded time of the event at a known-at
+   * checkpoint), or at `asOf` without one.
    *
    * The fold starts from the latest usable snapshot; of the later events the
    * store sends only those that happened by `asOf` (or have no business
@@ -262,13 +263,30 @@ export class CustomerAuditService {
     return state;
   }
 
-  /** The customer's row in the segmentation run in force at the known-at instant, or at `asOf` (also when `knownAt` is a checkpoint). */
-  private segmentationInForce(
+  /**
+   * The customer's row in the segmentation run in force: the latest made by
+   * the known-at instant — for a checkpoint, the instant the store recorded
+   * the event at it — or by `asOf` when nothing bounds what is known.
+   */
+  private async segmentationInForce(
     customerId: string,
     asOf: Date,
     knownAt: KnownAt | null,
   ): Promise<CustomerSegmentation | null> {
-    const inForceAt = knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : asOf;
+    let inForceAt = asOf;
+    if (knownAt && 'recordedAt' in knownAt) inForceAt = knownAt.recordedAt;
+    else if (knownAt) {
+      const event = await this.store.readEventAt(knownAt.checkpoint);
+      if (!event) {
+        const message = `knownAt: the store holds no event at checkpoint ${knownAt.checkpoint}`;
+        throw new BadRequestException({
+          code: 'VALIDATION_FAILED',
+          message,
+          problems: [{ field: 'knownAt', rule: 'knownAt', message }],
+        });
+      }
+      inForceAt = event.recordedAt;
+    }
     return latestCustomerSegmentation(this.dataSource, customerId, inForceAt);
   }
 
