@@ -107,7 +107,30 @@ describeOnPostgresServer('customer history and state as of both time axes on Pos
       rfm: { recencyDays: 14, frequency: 2, monetaryMinor: 3000 },
       basis: { eventsKnown: 6, eventsFolded: 3, eventsAfterAsOf: 3, lastKnownRevision: 5 },
     });
-    expect(body.loyalty.score).toEqual(expect.any(Number));
+    // 4 (1 repeat day) + 0.4 (31 days of tenure) + 15 (recency) + 0 (two purchase days) + 7.5 + 7.5 (no survey yet) + 10.
+    expect(body.loyalty).toMatchObject({ score: 44, tier: 'potentially-loyal' });
+  });
+
+  it('answers the loyalty score and tier of an earlier instant, part by part (docs/rules.md, "Loyalty")', async () => {
+    // As of 2025-03-06: purchase days 01-15, 02-01, 03-01 (gaps 17 and 28 days), the survey of 03-05 (CSAT 5, NPS 10).
+    const { body } = await audit('/state?asOf=2025-03-06T00:00:00Z').expect(200);
+    const points = (parts: Record<string, { points: number }>) =>
+      Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, part.points]));
+    expect(points(body.loyalty.parts)).toEqual({
+      repeat: 8, // 2 repeat days of 5 × 20
+      tenure: 0.7, // 50 days since the first of 730 × 10 = 0.68
+      recency: 15, // last purchase 5 days ago, within 30
+      regularity: 11.3, // (1 − 5.5 / 22.5) × 15: the gaps' standard deviation over their mean
+      nps: 15, // promoter
+      csat: 15, // every answer satisfied
+      complaints: 10, // none open
+    });
+    expect(body.loyalty).toMatchObject({ score: 75, tier: 'loyal' });
+    // Today the last purchase is more than 365 days old: no recency points, and the tier falls.
+    const { body: today } = await audit('/state').expect(200);
+    expect(today.loyalty.parts.recency.points).toBe(0);
+    expect(today.loyalty.tier).toBe('potentially-loyal');
+    expect(today.loyalty.score).toBeLessThan(70);
   });
 
   it('answers the state as it was known before the backdated purchase was recorded', async () => {
