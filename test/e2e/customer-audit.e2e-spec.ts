@@ -1,3 +1,6 @@
+import { CRM_CONFIG, type CrmConfig } from '@crm/platform';
+import { historyCommand, NOT_FOUND_EXIT, stateCommand } from '../../apps/cli/src/customer-audit.command';
+import { UsageError } from '../../apps/cli/src/import.command';
 import { expectEventually } from '../support/eventually';
 import { describeOnPostgresServer } from '../support/server-suites';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -179,6 +182,87 @@ describeOnPostgresServer('customer history and state as of both time axes on Pos
   ])('refuses %s naming %s', async (path, field) => {
     const { body } = await audit(path).expect(400);
     expect(JSON.stringify(body.problems)).toContain(field);
+  });
+
+  /** Runs a CLI command on the app's storage, as `crm …` would, and captures what it prints. */
+  async function cli(run: (config: CrmConfig) => Promise<number>): Promise<{ code: number; stdout: string }> {
+    let stdout = '';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += chunk.toString();
+      return true;
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      return { code: await run(t.app.get<CrmConfig>(CRM_CONFIG)), stdout };
+    } finally {
+      write.mockRestore();
+      stderr.mockRestore();
+    }
+  }
+
+  it('crm history prints one line per event, and with --json the items of GET /history as NDJSON', async () => {
+    const { body } = await audit('/history').expect(200);
+    const text = await cli((config) => historyCommand('au-1', { json: false }, config));
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(body.items.length);
+    lines.forEach((line, index) => {
+      const item = body.items[index];
+      expect(line).toMatch(
+        new RegExp(`^\\s*${item.revision}  ${item.businessTime}  recorded ${item.recordedAt}  ${item.type} `),
+      );
+      for (const part of [`by ${item.actor}`, `command ${item.commandId}`, `correlation ${item.correlationId}`]) {
+        expect(line).toContain(part);
+      }
+      expect(line.endsWith(`@${item.checkpoint}  ${JSON.stringify(item.data)}`)).toBe(true);
+    });
+
+    const json = await cli((config) => historyCommand('au-1', { json: true }, config));
+    expect(json.code).toBe(0);
+    expect(json.stdout.endsWith('\n')).toBe(true);
+    expect(
+      json.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual(body.items);
+
+    const filtered = await cli((config) =>
+      historyCommand(
+        'au-1',
+        { type: 'PurchaseRecorded', from: '2025-01-20T00:00:00Z', to: '2025-03-01T10:00:00Z', json: true },
+        config,
+      ),
+    );
+    expect(
+      filtered.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).data.orderId),
+    ).toEqual(['o-1']);
+
+    const unknown = await cli((config) => historyCommand('nobody', { json: false }, config));
+    expect(unknown).toEqual({ code: NOT_FOUND_EXIT, stdout: '' });
+  });
+
+  it('crm state prints the answer of GET /state, on both time axes', async () => {
+    const cases: Array<[query: string, options: { asOf?: string; knownAt?: string }]> = [
+      ['asOf=2025-02-15T00:00:00Z', { asOf: '2025-02-15T00:00:00Z' }],
+      [`asOf=2025-02-15T00:00:00Z&knownAt=${knownBefore}`, { asOf: '2025-02-15T00:00:00Z', knownAt: knownBefore }],
+      [`asOf=2025-12-31T00:00:00Z&knownAt=${o1Checkpoint}`, { asOf: '2025-12-31T00:00:00Z', knownAt: o1Checkpoint }],
+    ];
+    for (const [query, options] of cases) {
+      const { body } = await audit(`/state?${query}`).expect(200);
+      const printed = await cli((config) => stateCommand('au-1', options, config));
+      expect(printed.code).toBe(0);
+      expect(JSON.parse(printed.stdout)).toEqual(body);
+    }
+    const unknown = await cli((config) => stateCommand('nobody', {}, config));
+    expect(unknown).toEqual({ code: NOT_FOUND_EXIT, stdout: '' });
+    await expect(cli((config) => stateCommand('au-1', { knownAt: 'yesterday' }, config))).rejects.toBeInstanceOf(
+      UsageError,
+    );
+    await expect(cli((config) => stateCommand('au-1', { knownAt: '0:0' }, config))).rejects.toBeInstanceOf(UsageError);
   });
 
   it('is for auditors: readers are refused; an unknown customer is 404', async () => {
