@@ -106,12 +106,14 @@ describeOnPostgresServer('crm projections verify and rebuild --swap (PostgreSQL 
     const results = await verifyProjections(store, dataSource, readModels.projections, { batchSize: 50 });
     const summary = results.find((r) => r.name === 'customer_summary')!;
     expect([summary.missingFromLive, summary.unexpectedInLive]).toEqual([1, 1]);
-    expect(summary.samples).toEqual(
-      expect.arrayContaining([
-        { kind: 'unexpected-in-live', row: expect.objectContaining({ customer_id: 'vr-2', net_spend_minor: 1 }) },
-        { kind: 'missing-from-live', row: expect.objectContaining({ customer_id: 'vr-2' }) },
-      ]),
-    );
+    expect(summary.differences).toEqual([
+      { name: 'customer_summary', kind: 'missing-from-live', row: expect.objectContaining({ customer_id: 'vr-2' }) },
+      {
+        name: 'customer_summary',
+        kind: 'unexpected-in-live',
+        row: expect.objectContaining({ customer_id: 'vr-2', net_spend_minor: 1 }),
+      },
+    ]);
     const complaints = results.find((r) => r.name === 'complaints')!;
     expect([complaints.missingFromLive, complaints.unexpectedInLive]).toEqual([1, 0]);
 
@@ -127,8 +129,49 @@ describeOnPostgresServer('crm projections verify and rebuild --swap (PostgreSQL 
     expect(code).toBe(1);
     const output = written.join('');
     expect(output).toMatch(/customer_summary \(customer_summary\) at checkpoint \S+: .*DIFFERENT/);
-    expect(output).toMatch(/unexpected-in-live: .*"customer_id":"vr-2"/);
-    expect(output).toMatch(/2 read model\(s\) differ/);
+    expect(output).toMatch(/^customer_summary: unexpected-in-live: .*"customer_id":"vr-2"/m);
+    expect(output).toMatch(/2 of \d+ read model\(s\) differ/);
+  });
+
+  it('prints every differing row, one line each, then the summary; --limit bounds the rows listed', async () => {
+    await dataSource.query('UPDATE customer_summary SET net_spend_minor = net_spend_minor + 1');
+    const verify = async (limit?: number) => {
+      const written: string[] = [];
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(chunk.toString());
+        return true;
+      });
+      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        const code = await verifyCommand('customer_summary', false, t.app.get<CrmConfig>(CRM_CONFIG), limit);
+        return { code, lines: written.join('').trimEnd().split('\n') };
+      } finally {
+        write.mockRestore();
+        stderr.mockRestore();
+      }
+    };
+    const customersOf = (lines: string[], kind: string) =>
+      lines
+        .filter((line) => line.startsWith(`customer_summary: ${kind}: `))
+        .map((line) => JSON.parse(line.slice(`customer_summary: ${kind}: `.length)).customer_id)
+        .sort();
+    const all = await verify();
+    expect(all.code).toBe(1);
+    const everyone = ['vr-1', 'vr-2', 'vr-3', 'vr-4', 'vr-5', 'vr-6'];
+    expect(customersOf(all.lines, 'missing-from-live')).toEqual(everyone);
+    expect(customersOf(all.lines, 'unexpected-in-live')).toEqual(everyone);
+    // The rows first, the summary at the end.
+    expect(all.lines).toHaveLength(12 + 2);
+    expect(all.lines[12]).toMatch(
+      /^customer_summary \(customer_summary\) at .*DIFFERENT — 6 rebuilt row\(s\) missing .*6 live row/,
+    );
+    expect(all.lines[13]).toBe('1 of 1 read model(s) differ from a fold from the first event');
+
+    const limited = await verify(2);
+    expect(limited.code).toBe(1);
+    expect(customersOf(limited.lines, 'missing-from-live')).toHaveLength(2);
+    expect(customersOf(limited.lines, 'unexpected-in-live')).toHaveLength(2);
+    expect(limited.lines.slice(4)).toEqual(all.lines.slice(12));
   });
 
   it('swaps in rebuilt tables while queries keep being answered, keeping index names and views', async () => {

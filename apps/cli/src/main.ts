@@ -31,6 +31,12 @@ function runLimit(value: string): number {
   return number;
 }
 
+function differenceLimit(value: string): number {
+  const number = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(number >= 1 && Number.isSafeInteger(number))) throw new InvalidArgumentError('must be a whole number from 1');
+  return number;
+}
+
 function withImportOptions(command: Command): Command {
   return command
     .option(
@@ -122,12 +128,13 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .command('verify')
     .description(
       'fold every event from the first into shadow tables and compare them row for row with the live tables; ' +
-        'prints each difference, exit code 1 when there is one',
+        'prints every difference, one line each, then a summary; exit code 1 when there is one',
     )
     .argument('[name]', 'the projection to verify (default: all)')
-    .option('--json', 'print the comparison as one JSON array', false)
-    .action(async (name: string | undefined, options: { json: boolean }) => {
-      setExitCode(await verifyCommand(name, options.json, config()));
+    .option('--limit <n>', 'print at most n differences per projection and kind (default: all)', differenceLimit)
+    .option('--json', 'print the comparison as one JSON object', false)
+    .action(async (name: string | undefined, options: { json: boolean; limit?: number }) => {
+      setExitCode(await verifyCommand(name, options.json, config(), options.limit));
     });
 
   const segments = program

@@ -8,6 +8,7 @@ import {
   rebuildProjections,
   swapRebuildProjections,
   verifyProjections,
+  type ProjectionDifference,
   type ProjectionVerification,
   type RebuildResult,
 } from '@crm/projections';
@@ -122,16 +123,26 @@ function formatVerification(result: ProjectionVerification): string {
     `${result.name} (${result.table}) at checkpoint ${result.checkpoint ?? 'none'}: ` +
     `${result.liveRows.toLocaleString('en-US')} live rows, ${result.rebuiltRows.toLocaleString('en-US')} rebuilt`;
   if (result.missingFromLive === 0 && result.unexpectedInLive === 0) return `${head}: identical\n`;
-  const lines = [
+  return (
     `${head}: DIFFERENT — ${result.missingFromLive} rebuilt row(s) missing from the live table, ` +
-      `${result.unexpectedInLive} live row(s) not in the rebuild`,
-    ...result.samples.map((sample) => `  ${sample.kind}: ${JSON.stringify(sample.row)}`),
-  ];
-  return `${lines.join('\n')}\n`;
+    `${result.unexpectedInLive} live row(s) not in the rebuild\n`
+  );
 }
 
-/** `crm projections verify [name]`: a fresh fold compared with the live tables; exit code 1 on any difference. */
-export async function verifyCommand(name: string | undefined, json: boolean, config: CrmConfig): Promise<number> {
+const differenceLine = (difference: ProjectionDifference): string =>
+  `${difference.name}: ${difference.kind}: ${JSON.stringify(difference.row)}\n`;
+
+/**
+ * `crm projections verify [name]`: a fresh fold compared with the live
+ * tables; every difference printed as it is found (up to `limit` per
+ * projection and kind), a summary at the end; exit code 1 on any difference.
+ */
+export async function verifyCommand(
+  name: string | undefined,
+  json: boolean,
+  config: CrmConfig,
+  limit?: number,
+): Promise<number> {
   const projections = selectProjections(name);
   useRulesInForce();
   const storage = describeStorage(config);
@@ -140,19 +151,26 @@ export async function verifyCommand(name: string | undefined, json: boolean, con
   );
   const context = await openCliContext(config);
   try {
+    // Text: each difference is printed as it is read. JSON: they are collected into the one array printed.
     const results = await verifyProjections(
       context.get<EventStore>(EVENT_STORE),
       context.get<DataSource>(DATA_SOURCE),
       projections,
-      { batchSize: config.projectorBatchSize },
+      {
+        batchSize: config.projectorBatchSize,
+        limit,
+        onDifference: json ? undefined : (difference) => void process.stdout.write(differenceLine(difference)),
+      },
     );
-    process.stdout.write(json ? `${JSON.stringify(results)}\n` : results.map(formatVerification).join(''));
     const different = results.filter((r) => r.missingFromLive > 0 || r.unexpectedInLive > 0);
-    if (!json) {
+    if (json) {
+      process.stdout.write(`${JSON.stringify(results)}\n`);
+    } else {
+      process.stdout.write(results.map(formatVerification).join(''));
       process.stdout.write(
         different.length === 0
           ? `all ${results.length} read model(s) equal a fold from the first event\n`
-          : `${different.length} read model(s) differ from a fold from the first event\n`,
+          : `${different.length} of ${results.length} read model(s) differ from a fold from the first event\n`,
       );
     }
     return different.length === 0 ? EXIT.ok : VERIFY_DIFFERENCES_EXIT;

@@ -79,6 +79,15 @@ async function foldForward(
   }
 }
 
+/** A row that is in the fresh fold and not in the live table, or the other way round. */
+export interface ProjectionDifference {
+  /** The projection. */
+  readonly name: string;
+  readonly kind: 'missing-from-live' | 'unexpected-in-live';
+  /** The row, as a JSON object (column names as keys). */
+  readonly row: unknown;
+}
+
 /** One projection's comparison of its live table with a fresh fold from position 0. */
 export interface ProjectionVerification {
   readonly name: string;
@@ -91,13 +100,18 @@ export interface ProjectionVerification {
   readonly missingFromLive: number;
   /** Rows of the live table that the fresh fold does not have. */
   readonly unexpectedInLive: number;
-  /** Up to `sampleSize` rows of each kind, as JSON objects. */
-  readonly samples: ReadonlyArray<{ readonly kind: 'missing-from-live' | 'unexpected-in-live'; readonly row: unknown }>;
+  /** The differing rows (up to `limit` of each kind), unless `onDifference` took them. */
+  readonly differences: readonly ProjectionDifference[];
 }
 
 export interface VerifyOptions extends RebuildOptions {
-  /** Rows shown per kind of difference (default 5). */
-  readonly sampleSize?: number;
+  /** Rows listed per projection and kind of difference (default: every one); the counts are always complete. */
+  readonly limit?: number;
+  /**
+   * Takes each differing row as it is read (through a cursor, so none is
+   * held): then `differences` stays empty. Without it they are collected.
+   */
+  readonly onDifference?: (difference: ProjectionDifference) => void;
   /** How long to wait for a running projector to settle on a checkpoint the fold has reached (default 30 s). */
   readonly settleTimeoutMs?: number;
 }
@@ -115,7 +129,7 @@ export async function verifyProjections(
   projections: readonly RowProjection<ObjectLiteral>[],
   options: VerifyOptions,
 ): Promise<ProjectionVerification[]> {
-  const sampleSize = options.sampleSize ?? 5;
+  const limit = options.limit ?? Infinity;
   const deadline = Date.now() + (options.settleTimeoutMs ?? 30_000);
   return withShadowTables(live, projections, 'verify', async (shadow, pairs) => {
     await rebuildProjections(store, shadow, projections, { ...options, upTo: await liveLow(store, live, projections) });
@@ -133,7 +147,7 @@ export async function verifyProjections(
         if (now.some((checkpoint, index) => checkpoint !== shadows[index])) return null;
         const results: ProjectionVerification[] = [];
         for (const [index, projection] of projections.entries()) {
-          results.push(await compareTables(manager, projection.name, pairs[index]!, now[index]!, sampleSize));
+          results.push(await compareTables(manager, projection.name, pairs[index]!, now[index]!, limit, options));
         }
         return results;
       });
@@ -172,38 +186,50 @@ async function liveLow(
   return low ?? null;
 }
 
+/** Rows fetched per round trip while listing differences. */
+const DIFFERENCE_PAGE = 500;
+
 async function compareTables(
   manager: EntityManager,
   name: string,
   pair: TablePair,
   checkpoint: string | null,
-  sampleSize: number,
+  limit: number,
+  options: Pick<VerifyOptions, 'onDifference'>,
 ): Promise<ProjectionVerification> {
   const live = quote(pair.live);
   const shadow = quote(pair.shadow);
   const count = async (sql: string): Promise<number> => Number((await manager.query(sql))[0].n);
-  const sample = async (from: string, except: string): Promise<unknown[]> =>
-    (
-      await manager.query(
-        `SELECT row_to_json(d) AS row FROM (SELECT * FROM ${from} EXCEPT ALL SELECT * FROM ${except}) d LIMIT ${sampleSize}`,
-      )
-    ).map((r: { row: unknown }) => r.row);
+  const differences: ProjectionDifference[] = [];
+  const report = options.onDifference ?? ((difference: ProjectionDifference) => differences.push(difference));
+  /** Every row of `from` that `except` lacks, page by page through a cursor, up to the limit. */
+  const list = async (kind: ProjectionDifference['kind'], from: string, except: string): Promise<void> => {
+    await manager.query(
+      `DECLARE verify_differences NO SCROLL CURSOR FOR
+         SELECT row_to_json(d) AS row FROM (SELECT * FROM ${from} EXCEPT ALL SELECT * FROM ${except}) d`,
+    );
+    try {
+      let listed = 0;
+      while (listed < limit) {
+        const page: Array<{ row: unknown }> = await manager.query(
+          `FETCH FORWARD ${Math.min(DIFFERENCE_PAGE, limit - listed)} FROM verify_differences`,
+        );
+        for (const { row } of page) report({ name, kind, row });
+        listed += page.length;
+        if (page.length === 0) break;
+      }
+    } finally {
+      await manager.query('CLOSE verify_differences');
+    }
+  };
   const missingFromLive = await count(
     `SELECT count(*) AS n FROM (SELECT * FROM ${shadow} EXCEPT ALL SELECT * FROM ${live}) d`,
   );
   const unexpectedInLive = await count(
     `SELECT count(*) AS n FROM (SELECT * FROM ${live} EXCEPT ALL SELECT * FROM ${shadow}) d`,
   );
-  const samples = [
-    ...(missingFromLive > 0 ? await sample(shadow, live) : []).map((row) => ({
-      kind: 'missing-from-live' as const,
-      row,
-    })),
-    ...(unexpectedInLive > 0 ? await sample(live, shadow) : []).map((row) => ({
-      kind: 'unexpected-in-live' as const,
-      row,
-    })),
-  ];
+  if (missingFromLive > 0) await list('missing-from-live', shadow, live);
+  if (unexpectedInLive > 0) await list('unexpected-in-live', live, shadow);
   return {
     name,
     table: pair.live,
@@ -212,7 +238,7 @@ async function compareTables(
     rebuiltRows: await count(`SELECT count(*) AS n FROM ${shadow}`),
     missingFromLive,
     unexpectedInLive,
-    samples,
+    differences,
   };
 }
 
