@@ -9,7 +9,14 @@ import {
   UsageError,
   type ImportCommandOptions,
 } from './import.command';
-import { listCommand, projectionNames, rebuildCommand, swapRebuildCommand, verifyCommand } from './projections.command';
+import {
+  listCommand,
+  projectionNames,
+  rebuildCommand,
+  STATE_SNAPSHOTS,
+  swapRebuildCommand,
+  verifyCommand,
+} from './projections.command';
 import { listRunsCommand, recomputeCommand } from './segments.command';
 import { clvFitCommand } from './clv.command';
 import { verifyChainCommand, type VerifyChainOptions } from './audit.command';
@@ -127,10 +134,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   projections
     .command('verify')
     .description(
-      'fold every event from the first into shadow tables and compare them row for row with the live tables; ' +
-        'prints every difference, one line each, then a summary; exit code 1 when there is one',
+      'fold every event from the first into shadow tables and compare them row for row with the live tables, and ' +
+        'each state snapshot with a fold of its events; prints every difference, one line each, then a summary; ' +
+        'exit code 1 when there is one',
     )
-    .argument('[name]', 'the projection to verify (default: all)')
+    .argument('[name]', `the projection to verify, or ${STATE_SNAPSHOTS} (default: all, and the state snapshots)`)
     .option('--limit <n>', 'print at most n differences per projection and kind (default: all)', differenceLimit)
     .option('--json', 'print the comparison as one JSON object', false)
     .action(async (name: string | undefined, options: { json: boolean; limit?: number }) => {

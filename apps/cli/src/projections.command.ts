@@ -12,6 +12,11 @@ import {
   type ProjectionVerification,
   type RebuildResult,
 } from '@crm/projections';
+import {
+  verifyStateSnapshots,
+  type SnapshotDifference,
+  type SnapshotVerification,
+} from '@crm/customers/audit/state-snapshot-verification';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from '@crm/projections';
 import { describeStorage, openCliContext, UsageError } from './import.command';
@@ -115,8 +120,11 @@ export async function swapRebuildCommand(name: string | undefined, config: CrmCo
   }
 }
 
-/** Exit code of `crm projections verify` when a read model differs from the fresh fold. */
+/** Exit code of `crm projections verify` when a read model or a state snapshot differs from the fresh fold. */
 export const VERIFY_DIFFERENCES_EXIT = 1;
+
+/** The name `crm projections verify` takes for the state snapshots alone. */
+export const STATE_SNAPSHOTS = 'customer_state_snapshots';
 
 function formatVerification(result: ProjectionVerification): string {
   const head =
@@ -129,13 +137,30 @@ function formatVerification(result: ProjectionVerification): string {
   );
 }
 
+function formatSnapshotVerification(result: SnapshotVerification): string {
+  const head =
+    `${STATE_SNAPSHOTS}: ${result.snapshots.toLocaleString('en-US')} snapshot(s) of ` +
+    `${result.customers.toLocaleString('en-US')} customer(s) against a fold of their events`;
+  const older =
+    result.otherFoldVersions > 0
+      ? ` (${result.otherFoldVersions} of an older fold version, never read, not checked)`
+      : '';
+  return result.differing === 0
+    ? `${head}: identical${older}\n`
+    : `${head}: DIFFERENT — ${result.differing} snapshot(s) differ${older}\n`;
+}
+
 const differenceLine = (difference: ProjectionDifference): string =>
   `${difference.name}: ${difference.kind}: ${JSON.stringify(difference.row)}\n`;
 
+const snapshotDifferenceLine = (difference: SnapshotDifference): string =>
+  `${STATE_SNAPSHOTS}: customer ${difference.customerId} revision ${difference.revision}: ${difference.problems.join('; ')}\n`;
+
 /**
- * `crm projections verify [name]`: a fresh fold compared with the live
- * tables; every difference printed as it is found (up to `limit` per
- * projection and kind), a summary at the end; exit code 1 on any difference.
+ * `crm projections verify [name]`: a fresh fold compared with the live tables,
+ * and each stored state snapshot with a fold of its events; every
+ * difference printed as it is found (up to `limit` per kind), a summary at
+ * the end; exit code 1 on any difference.
  */
 export async function verifyCommand(
   name: string | undefined,
@@ -143,37 +168,60 @@ export async function verifyCommand(
   config: CrmConfig,
   limit?: number,
 ): Promise<number> {
-  const projections = selectProjections(name);
+  const onlySnapshots = name === STATE_SNAPSHOTS;
+  const projections = onlySnapshots ? [] : selectProjections(name);
+  const withSnapshots = name === undefined || onlySnapshots;
   useRulesInForce();
   const storage = describeStorage(config);
+  const what = [...projections.map((p) => p.name), ...(withSnapshots ? [STATE_SNAPSHOTS] : [])];
   process.stderr.write(
-    `verifying ${projections.map((p) => p.name).join(', ')} on ${storage.mode} (${storage.location}) against a fold from the first event\n`,
+    `verifying ${what.join(', ')} on ${storage.mode} (${storage.location}) against a fold from the first event\n`,
   );
   const context = await openCliContext(config);
   try {
-    // Text: each difference is printed as it is read. JSON: they are collected into the one array printed.
-    const results = await verifyProjections(
-      context.get<EventStore>(EVENT_STORE),
-      context.get<DataSource>(DATA_SOURCE),
-      projections,
-      {
-        batchSize: config.projectorBatchSize,
-        limit,
-        onDifference: json ? undefined : (difference) => void process.stdout.write(differenceLine(difference)),
-      },
-    );
+    const store = context.get<EventStore>(EVENT_STORE);
+    const dataSource = context.get<DataSource>(DATA_SOURCE);
+    // Text: each difference is printed as it is read. JSON: they are collected into the one object printed.
+    const print = <T>(line: (difference: T) => string) =>
+      json ? undefined : (difference: T) => void process.stdout.write(line(difference));
+    const results =
+      projections.length === 0
+        ? []
+        : await verifyProjections(store, dataSource, projections, {
+            batchSize: config.projectorBatchSize,
+            limit,
+            onDifference: print(differenceLine),
+          });
+    const snapshots = withSnapshots
+      ? await verifyStateSnapshots(store, dataSource, { limit, onDifference: print(snapshotDifferenceLine) })
+      : null;
     const different = results.filter((r) => r.missingFromLive > 0 || r.unexpectedInLive > 0);
+    const differs = different.length > 0 || (snapshots !== null && snapshots.differing > 0);
     if (json) {
-      process.stdout.write(`${JSON.stringify(results)}\n`);
+      process.stdout.write(`${JSON.stringify({ projections: results, stateSnapshots: snapshots })}\n`);
     } else {
-      process.stdout.write(results.map(formatVerification).join(''));
       process.stdout.write(
-        different.length === 0
-          ? `all ${results.length} read model(s) equal a fold from the first event\n`
-          : `${different.length} of ${results.length} read model(s) differ from a fold from the first event\n`,
+        results.map(formatVerification).join('') + (snapshots ? formatSnapshotVerification(snapshots) : ''),
       );
+      const parts = [
+        ...(results.length > 0
+          ? [
+              different.length === 0
+                ? `all ${results.length} read model(s) equal a fold from the first event`
+                : `${different.length} of ${results.length} read model(s) differ from a fold from the first event`,
+            ]
+          : []),
+        ...(snapshots
+          ? [
+              snapshots.differing === 0
+                ? `every state snapshot equals the fold of its events`
+                : `${snapshots.differing} state snapshot(s) differ from the fold of their events`,
+            ]
+          : []),
+      ];
+      process.stdout.write(`${parts.join('; ')}\n`);
     }
-    return different.length === 0 ? EXIT.ok : VERIFY_DIFFERENCES_EXIT;
+    return differs ? VERIFY_DIFFERENCES_EXIT : EXIT.ok;
   } finally {
     await context.close();
   }

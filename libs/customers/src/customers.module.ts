@@ -16,6 +16,7 @@ import { CustomerStateSnapshots1732420001000 } from './migrations/1732420001000-
 import { SegmentValueScores1732420001100 } from './migrations/1732420001100-segment-value-scores';
 import { LifecycleStageHistory1732420001200 } from './migrations/1732420001200-lifecycle-stage-history';
 import { AnalyticsOrderRefunds1732420001300 } from './migrations/1732420001300-analytics-order-refunds';
+import { CustomerStateSnapshotDigests1732420001340 } from './migrations/1732420001340-customer-state-snapshot-digests';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
@@ -81,6 +82,7 @@ export const customersReadModel = {
     SegmentValueScores1732420001100,
     LifecycleStageHistory1732420001200,
     AnalyticsOrderRefunds1732420001300,
+    CustomerStateSnapshotDigests1732420001340,
   ],
   projections: [
     customerSummaryProjection,

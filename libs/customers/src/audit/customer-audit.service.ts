@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { StreamNotFoundError, type EventStore, type ReadStreamOptions, type StoredEvent } from '@crm/event-store';
 import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
 import type { DataSource } from 'typeorm';
@@ -129,6 +129,8 @@ function notFound(customerId: string): NotFoundException {
  */
 @Injectable()
 export class CustomerAuditService {
+  private readonly logger = new Logger('CustomerAudit');
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -305,32 +307,45 @@ export class CustomerAuditService {
         ORDER BY revision DESC`,
       [customerId, FOLD_VERSION, asOf, knownAt && 'recordedAt' in knownAt ? knownAt.recordedAt : null],
     );
-    const chosen = candidates.find(
+    const usable = candidates.filter(
       (candidate) =>
         !(knownAt && 'checkpoint' in knownAt) ||
         this.store.compareCheckpoints(candidate.max_checkpoint, knownAt.checkpoint) <= 0,
     );
-    if (!chosen) return null;
-    const [stored]: Array<Pick<SnapshotRow, 'row'>> = await this.dataSource.query(
-      'SELECT row FROM customer_state_snapshots WHERE customer_id = $1 AND fold_version = $2 AND revision = $3',
-      [customerId, FOLD_VERSION, chosen.revision],
-    );
-    if (!stored) return null;
-    return {
-      revision: Number(chosen.revision),
-      row: reviveRow(stored.row),
-      maxCheckpoint: chosen.max_checkpoint,
-      maxRecordedAt: new Date(chosen.max_recorded_at),
-      maxBusinessTime: new Date(chosen.max_business_time),
-    };
+    for (const candidate of usable) {
+      // The row with every column it was stored with, and whether they still give its digest.
+      const [stored]: Array<SnapshotRow & { intact: boolean }> = await this.dataSource.query(
+        `SELECT revision, max_checkpoint, max_recorded_at, max_business_time, row,
+                digest = customer_state_snapshot_digest(customer_id, fold_version, revision, max_checkpoint,
+                                                        max_recorded_at, max_business_time, row) AS intact
+           FROM customer_state_snapshots WHERE customer_id = $1 AND fold_version = $2 AND revision = $3`,
+        [customerId, FOLD_VERSION, candidate.revision],
+      );
+      if (!stored) continue;
+      if (!stored.intact) {
+        this.logger.warn(
+          `state snapshot of customer ${customerId} at revision ${candidate.revision} does not match its digest: ` +
+            'not used (crm projections verify lists it)',
+        );
+        continue;
+      }
+      return {
+        revision: Number(stored.revision),
+        row: reviveRow(stored.row),
+        maxCheckpoint: stored.max_checkpoint,
+        maxRecordedAt: new Date(stored.max_recorded_at),
+        maxBusinessTime: new Date(stored.max_business_time),
+      };
+    }
+    return null;
   }
 
   private async saveSnapshots(customerId: string, snapshots: readonly StateSnapshot[]): Promise<void> {
     for (const snapshot of snapshots) {
       await this.dataSource.query(
         `INSERT INTO customer_state_snapshots
-           (customer_id, revision, fold_version, max_checkpoint, max_recorded_at, max_business_time, row)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+           (customer_id, revision, fold_version, max_checkpoint, max_recorded_at, max_business_time, row, digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, customer_state_snapshot_digest($1, $3, $2, $4, $5, $6, $7::jsonb))
          ON CONFLICT DO NOTHING`,
         [
           customerId,

@@ -1,7 +1,9 @@
 import { readModels } from '@crm/catalog';
 import { deterministicEventId, PostgresEventStore, type EventToAppend } from '@crm/event-store';
+import { loadCrmConfig } from '@crm/platform';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { STATE_SNAPSHOTS, VERIFY_DIFFERENCES_EXIT, verifyCommand } from '../../../../apps/cli/src/projections.command';
 import { createScratchDatabase } from '../../../../test/support/databases';
 import { describeOnPostgresServer } from '../../../../test/support/server-suites';
 import { toCustomerEvent } from '../customer.aggregate';
@@ -11,6 +13,7 @@ import { customerStream, CUSTOMER_EVENT_SCHEMA_VERSIONS } from '../domain/custom
 import { DEFAULT_CRM_RULES } from '../domain/rules/crm-rules';
 import { CustomerAuditService, type KnownAt } from './customer-audit.service';
 import { foldCustomerAsOf, SNAPSHOT_EVERY } from './customer-state';
+import { verifyStateSnapshots } from './state-snapshot-verification';
 
 const DAY_MS = 86_400_000;
 const BASE = Date.UTC(2000, 0, 1);
@@ -49,6 +52,7 @@ function decide(
  */
 describeOnPostgresServer('state snapshots equal full folds (PostgreSQL server)', () => {
   let drop: () => Promise<void>;
+  let databaseUrl: string;
   let pool: Pool;
   let store: PostgresEventStore;
   let dataSource: DataSource;
@@ -58,6 +62,7 @@ describeOnPostgresServer('state snapshots equal full folds (PostgreSQL server)',
   beforeAll(async () => {
     const scratch = await createScratchDatabase('snapshots');
     drop = scratch.drop;
+    databaseUrl = scratch.url;
     pool = new Pool({ connectionString: scratch.url, max: 3 });
     store = await PostgresEventStore.create({ pool, kind: 'postgres' });
     dataSource = new DataSource({
@@ -233,5 +238,69 @@ describeOnPostgresServer('state snapshots equal full folds (PostgreSQL server)',
     expect((await answer(at(5))).purchaseCount).toBe(0);
     expect((await answer(at(60))).netSpendMinor).toBe(100 + 200 + 800);
     expect((await answer(at(200))).netSpendMinor).toBe(1_500);
+  });
+
+  it('does not use a snapshot altered in SQL, and crm projections verify lists every altered one', async () => {
+    await audit.stateAsOf(CUSTOMER, new Date(), null);
+    expect(await verifyStateSnapshots(store, dataSource)).toMatchObject({ differing: 0, differences: [] });
+    const [{ newest }]: Array<{ newest: number }> = await dataSource.query(
+      'SELECT max(revision) AS newest FROM customer_state_snapshots WHERE customer_id = $1',
+      [CUSTOMER],
+    );
+    expect(newest).toBeGreaterThanOrEqual(2 * SNAPSHOT_EVERY - 1);
+    await dataSource.query(
+      `UPDATE customer_state_snapshots SET row = jsonb_set(row, '{netSpendMinor}', '1')
+        WHERE customer_id = $1 AND revision = $2`,
+      [CUSTOMER, newest],
+    );
+    // The digest no longer matches: the answer starts from the snapshot before and stays exact.
+    expect(await expectEqualsFullFold(new Date(), null)).toBe(newest - SNAPSHOT_EVERY);
+    expect((await verifyStateSnapshots(store, dataSource)).differences).toEqual([
+      {
+        customerId: CUSTOMER,
+        revision: newest,
+        problems: ['its content no longer gives its digest', 'row fields netSpendMinor'],
+      },
+    ]);
+
+    // Whoever also recomputes the digest fools the state query, not the verification, which folds again.
+    await dataSource.query(
+      `UPDATE customer_state_snapshots
+          SET max_business_time = max_business_time - interval '1 day',
+              digest = customer_state_snapshot_digest(customer_id, fold_version, revision, max_checkpoint,
+                                                      max_recorded_at, max_business_time - interval '1 day', row)
+        WHERE customer_id = $1 AND revision = $2`,
+      [CUSTOMER, newest],
+    );
+    expect((await audit.stateAsOf(CUSTOMER, new Date(), null)).basis.snapshotRevision).toBe(newest);
+    let stdout = '';
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += chunk.toString();
+      return true;
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let code: number;
+    try {
+      code = await verifyCommand(
+        STATE_SNAPSHOTS,
+        false,
+        loadCrmConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' }),
+      );
+    } finally {
+      write.mockRestore();
+      stderr.mockRestore();
+    }
+    expect(code).toBe(VERIFY_DIFFERENCES_EXIT);
+    expect(stdout.trimEnd().split('\n')).toEqual([
+      `customer_state_snapshots: customer ${CUSTOMER} revision ${newest}: row fields netSpendMinor; max_business_time`,
+      expect.stringMatching(
+        /^customer_state_snapshots: \d+ snapshot\(s\) of 1 customer\(s\) .*: DIFFERENT — 1 snapshot\(s\) differ$/,
+      ),
+      '1 state snapshot(s) differ from the fold of their events',
+    ]);
+    await dataSource.query('DELETE FROM customer_state_snapshots WHERE customer_id = $1 AND revision = $2', [
+      CUSTOMER,
+      newest,
+    ]);
   });
 });
