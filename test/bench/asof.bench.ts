@@ -14,7 +14,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { readModels } from '@crm/catalog';
 import { CustomerAuditService } from '@crm/customers/audit/customer-audit.service';
-import { foldCustomerAsOf } from '@crm/customers/audit/customer-state';
+import { foldCustomerAsOf, SNAPSHOT_EVERY } from '@crm/customers/audit/customer-state';
 import { DEFAULT_CRM_RULES } from '@crm/customers';
 import { PostgresEventStore } from '@crm/event-store';
 import { createScratchDatabase } from '../support/databases';
@@ -102,6 +102,9 @@ async function main(): Promise<void> {
     const customerId = log.stream.slice('customer-'.length);
     const lastBusiness = new Date(String((all[all.length - 1]!.data as { occurredAt: string }).occurredAt));
     const middleBusiness = new Date(String((middle.data as { occurredAt: string }).occurredAt));
+    // The worst place for an instant: the last event before a snapshot, so that 499 events are folded onto the one before.
+    const beforeSnapshot = all[(Math.floor(all.length / 2 / SNAPSHOT_EVERY) + 1) * SNAPSHOT_EVERY - 2]!;
+    const beforeSnapshotBusiness = new Date(String((beforeSnapshot.data as { occurredAt: string }).occurredAt));
 
     const cases: Array<{ label: string; run: () => Promise<unknown> }> = [
       { label: 'as of now, everything known', run: () => audit.stateAsOf(customerId, new Date(), null) },
@@ -112,6 +115,10 @@ async function main(): Promise<void> {
       {
         label: 'as of the middle, known at its checkpoint',
         run: () => audit.stateAsOf(customerId, middleBusiness, { checkpoint: middle.checkpoint }),
+      },
+      {
+        label: `as of revision ${beforeSnapshot.revision} (${SNAPSHOT_EVERY - 1} events to fold)`,
+        run: () => audit.stateAsOf(customerId, beforeSnapshotBusiness, null),
       },
     ];
     process.stdout.write(
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
       [new Date(), null],
       [middleBusiness, null],
       [middleBusiness, { checkpoint: middle.checkpoint }],
+      [beforeSnapshotBusiness, null],
     ] as const) {
       const { basis, ...answer } = await audit.stateAsOf(customerId, asOf, knownAt);
       const { basis: fullBasis, ...full } = await audit.stateByFullFold(customerId, asOf, knownAt);
