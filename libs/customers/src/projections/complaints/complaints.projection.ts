@@ -66,11 +66,7 @@ function cycleStart(row: ComplaintRow): Date {
   return row.lastReopenedAt ?? row.filedAt;
 }
 
-/**
- * Pure fold of one complaint's events into its row (complaint.entity.ts
- * explains cycles, minutes and breach flags). Events of other types leave
- * the row as it is.
- */
+/** The SLA targets new complaints are measured against (useComplaintSlaRules). */
 let slaRules: ComplaintSlaRules = DEFAULT_COMPLAINT_SLA_RULES;
 
 /**
@@ -89,6 +85,11 @@ export function complaintSlaInForce(): ComplaintSlaRules {
   return slaRules;
 }
 
+/**
+ * Pure fold of one complaint's events into its row (complaint.entity.ts
+ * explains cycles, minutes and breach flags). Events of other types leave
+ * the row as it is.
+ */
 export function evolveComplaint(row: ComplaintRow | null, stored: StoredEvent): ComplaintRow | null {
   const event = toCustomerEvent(stored);
   if (!isComplaintEvent(event)) return row;
