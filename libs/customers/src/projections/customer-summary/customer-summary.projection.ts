@@ -102,7 +102,10 @@ function amounts(
   };
 }
 
-function withPurchase(row: Row, event: PurchaseRecorded, at: Date): CustomerFactsRow {
+/** Where a row stands in its stream and the log: set by every event folded in. */
+type Position = Pick<Row, 'revision' | 'lastCheckpoint' | 'lastEventRecordedAt'>;
+
+function withPurchase(row: Row, event: PurchaseRecorded, at: Date, position: Position): Row {
   const day = epochDay(at.getTime());
   const purchases = addOnDay(row.purchaseDays, row.purchaseDayCounts, day, 1);
   const currency = row.currency ?? event.data.currency;
@@ -133,11 +136,12 @@ function withPurchase(row: Row, event: PurchaseRecorded, at: Date): CustomerFact
     purchaseDayCounts: purchases.values,
     spendDays: spend.days,
     spendDayNetMinor: spend.values,
+    ...position,
   };
 }
 
-function withRefund(row: Row, event: PurchaseRefunded, at: Date): CustomerFactsRow {
-  if (event.data.currency !== row.currency) return row;
+function withRefund(row: Row, event: PurchaseRefunded, at: Date, position: Position): Row {
+  if (event.data.currency !== row.currency) return { ...row, ...position };
   const spend = addOnDay(row.spendDays, row.spendDayNetMinor, epochDay(at.getTime()), -event.data.amountMinor);
   return {
     ...row,
@@ -150,12 +154,13 @@ function withRefund(row: Row, event: PurchaseRefunded, at: Date): CustomerFactsR
     ),
     spendDays: spend.days,
     spendDayNetMinor: spend.values,
+    ...position,
   };
 }
 
-function withSurvey(row: Row, event: SurveyRecorded, at: Date): CustomerFactsRow {
+function withSurvey(row: Row, event: SurveyRecorded, at: Date, position: Position): Row {
   const { csat, nps } = event.data;
-  const next: CustomerFactsRow = { ...row };
+  const next: Row = { ...row, ...position };
   if (csat !== null) {
     next.csatCount = row.csatCount + 1;
     next.csatSum = row.csatSum + csat;
@@ -187,7 +192,7 @@ function withOpenComplaint(
  */
 export function evolveCustomerSummary(row: Row | null, stored: StoredEvent): Row | null {
   const event = toCustomerEvent(stored);
-  const position = {
+  const position: Position = {
     revision: stored.revision,
     lastCheckpoint: stored.checkpoint,
     lastEventRecordedAt: stored.recordedAt,
@@ -227,12 +232,13 @@ export function evolveCustomerSummary(row: Row | null, stored: StoredEvent): Row
       return { ...row, status: 'terminated', terminatedAt: businessTime(event, stored), ...position };
     case 'CustomerReactivated':
       return { ...row, status: 'active', reactivatedAt: businessTime(event, stored), ...position };
+    // One copy of the row per event: these return the whole row, position included.
     case 'PurchaseRecorded':
-      return { ...row, ...withPurchase(row, event, businessTime(event, stored)), ...position };
+      return withPurchase(row, event, businessTime(event, stored), position);
     case 'PurchaseRefunded':
-      return { ...row, ...withRefund(row, event, businessTime(event, stored)), ...position };
+      return withRefund(row, event, businessTime(event, stored), position);
     case 'SurveyRecorded':
-      return { ...row, ...withSurvey(row, event, businessTime(event, stored)), ...position };
+      return withSurvey(row, event, businessTime(event, stored), position);
     case 'ComplaintFiled':
       return {
         ...row,
