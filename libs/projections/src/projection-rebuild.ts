@@ -1,7 +1,8 @@
 import type { EventStore, StoredEvent } from '@crm/event-store';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from './projection';
-import { applyBatch, checkpointTable, ensureCheckpointRow } from './projection-runner';
+import { checkpointTable, ensureCheckpointRow } from './projection-runner';
+import { RebuildWriter } from './rebuild-writer';
 
 export interface RebuildResult {
   readonly name: string;
@@ -24,9 +25,18 @@ export interface RebuildOptions {
    * batches small to stay close to the head.
    */
   readonly rebuildBatchSize?: number;
+  /**
+   * Rows of each projection a rebuild keeps in memory between batches (default
+   * 1,000): the most recently written, folded on without being read back
+   * when their key comes again.
+   */
+  readonly rebuildCachedRows?: number;
   /** Fold up to this checkpoint (inclusive) instead of the store's head at the start; null: fold nothing. */
   readonly upTo?: string | null;
 }
+
+/** Rows of each projection kept in memory between a rebuild's batches unless the options say otherwise. */
+export const DEFAULT_REBUILD_CACHED_ROWS = 1_000;
 
 /** Events per batch of a rebuild unless the options say otherwise. */
 export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
@@ -59,13 +69,15 @@ function sharedPrefixes(projections: readonly RowProjection<ObjectLiteral>[]): s
 /**
  * Rebuilds row projections from scratch: for each, one transaction empties
  * its table (TRUNCATE) and removes its checkpoint row; then the events from
- * position 0 up to the store's head at the start are read once, in pages,
- * and each page is folded into every projection with the runner's own
- * `applyBatch`, each projection's batch committing its rows and its
- * checkpoint together in its own transaction. The next page is read while
- * the current one is applied, and the projections' transactions run side by
- * side. A projector still running on the same database finds its
- * checkpoints moved and restarts from the stored ones.
+ * position 0 up to the store's head at the start are read once, in batches
+ * of pages, and each batch is folded into every projection by the
+ * projection's `evolve` and written by a RebuildWriter (rebuild-writer.ts),
+ * each projection's batch committing its rows and its checkpoint together
+ * in its own transaction, with the runner's compare-and-set. The next batch
+ * is read while the current one is folded and written, each projection
+ * folds a batch while its previous one is written, and the projections'
+ * transactions run side by side. A projector still running on the same
+ * database finds its checkpoints moved and restarts from the stored ones.
  */
 export async function rebuildProjections(
   store: EventStore,
@@ -83,7 +95,6 @@ export async function rebuildProjections(
       await ensureCheckpointRow(manager, projection.name);
     });
   }
-  const state = projections.map(() => ({ checkpoint: null as string | null, eventsApplied: 0 }));
   const batchSize = options.rebuildBatchSize ?? Math.max(options.batchSize, DEFAULT_REBUILD_BATCH_SIZE);
   const pageSize = Math.min(READ_PAGE_SIZE, batchSize);
   const prefixes = sharedPrefixes(projections);
@@ -112,31 +123,37 @@ export async function rebuildProjections(
     return batch;
   };
 
-  let events = await readBatch();
-  while (events.length > 0) {
-    // The next batch is read while this one is applied.
-    const next = readBatch();
-    // A rejected read is awaited below; this keeps it from counting as unhandled meanwhile.
-    next.catch(() => undefined);
-    const current = events;
-    await Promise.all(
-      projections.map(async (projection, index) => {
+  const writerOptions = { cachedRows: options.rebuildCachedRows ?? DEFAULT_REBUILD_CACHED_ROWS };
+  const writers = projections.map((projection) => new RebuildWriter(dataSource, projection, writerOptions));
+  let failure: { error: unknown } | undefined;
+  try {
+    let events = await readBatch();
+    while (events.length > 0) {
+      // The next batch is read while this one is folded and written.
+      const next = readBatch();
+      // A rejected read is awaited below; this keeps it from counting as unhandled meanwhile.
+      next.catch(() => undefined);
+      const current = events;
+      projections.forEach((projection, index) => {
         const batch = projections.length === 1 && prefixes ? current : current.filter((e) => reads(projection, e));
-        if (batch.length === 0) return;
-        const own = state[index]!;
-        const expected = own.checkpoint;
-        await dataSource.transaction((manager) => applyBatch(manager, projection, batch, expected));
-        own.eventsApplied += batch.length;
-        own.checkpoint = batch[batch.length - 1]!.checkpoint;
-      }),
-    );
-    events = await next;
+        writers[index]!.enqueue(batch);
+      });
+      // Each projection folds its next batch while its previous one is written, and goes no further ahead.
+      await Promise.all(writers.map((writer) => writer.waitForRoom(2)));
+      events = await next;
+    }
+  } catch (error) {
+    failure = { error };
   }
+  // Nothing is left in flight, even after a failure; then the first failure is thrown.
+  const drained = await Promise.allSettled(writers.map((writer) => writer.drain()));
+  if (failure) throw failure.error;
+  for (const result of drained) if (result.status === 'rejected') throw result.reason;
   const seconds = (Date.now() - started) / 1000;
   return projections.map((projection, index) => ({
     name: projection.name,
-    eventsApplied: state[index]!.eventsApplied,
-    checkpoint: state[index]!.checkpoint,
+    eventsApplied: writers[index]!.eventsApplied,
+    checkpoint: writers[index]!.checkpoint,
     head,
     seconds,
   }));

@@ -79,6 +79,31 @@ export async function readCheckpoint(manager: EntityManager, name: string): Prom
 }
 
 /**
+ * Moves a projection's checkpoint past a batch of events inside the caller's
+ * transaction, by compare-and-set: it must still be `expectedCheckpoint`.
+ * The update also locks the checkpoint row against a concurrent runner until
+ * the transaction ends. Throws CheckpointMovedError when it had moved.
+ */
+export async function moveCheckpoint(
+  manager: EntityManager,
+  name: string,
+  events: readonly StoredEvent[],
+  expectedCheckpoint: string | null,
+): Promise<void> {
+  const last = events[events.length - 1];
+  if (!last) return;
+  const moved: unknown = await manager.query(
+    `UPDATE ${checkpointTable(manager)}
+        SET checkpoint = $2, events_applied = events_applied + $3, last_event_recorded_at = $4, updated_at = now()
+      WHERE name = $1 AND checkpoint IS NOT DISTINCT FROM $5`,
+    [name, last.checkpoint, events.length, last.recordedAt, expectedCheckpoint],
+  );
+  // pg answers an UPDATE through TypeORM with [rows, affectedCount].
+  const affected = Array.isArray(moved) ? Number(moved[1]) : 0;
+  if (affected !== 1) throw new CheckpointMovedError(name);
+}
+
+/**
  * Applies a batch of events to a row projection inside the caller's
  * transaction: moves the checkpoint first (compare-and-set, which also locks
  * it against a concurrent runner), then folds and writes the rows.
@@ -89,17 +114,8 @@ export async function applyBatch<Row extends ObjectLiteral>(
   events: readonly StoredEvent[],
   expectedCheckpoint: string | null,
 ): Promise<void> {
-  const last = events[events.length - 1];
-  if (!last) return;
-  const moved: unknown = await manager.query(
-    `UPDATE ${checkpointTable(manager)}
-        SET checkpoint = $2, events_applied = events_applied + $3, last_event_recorded_at = $4, updated_at = now()
-      WHERE name = $1 AND checkpoint IS NOT DISTINCT FROM $5`,
-    [projection.name, last.checkpoint, events.length, last.recordedAt, expectedCheckpoint],
-  );
-  // pg answers an UPDATE through TypeORM with [rows, affectedCount].
-  const affected = Array.isArray(moved) ? Number(moved[1]) : 0;
-  if (affected !== 1) throw new CheckpointMovedError(projection.name);
+  if (events.length === 0) return;
+  await moveCheckpoint(manager, projection.name, events, expectedCheckpoint);
 
   const relevant: { event: StoredEvent; key: string }[] = [];
   const keys = new Set<string>();

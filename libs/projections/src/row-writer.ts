@@ -42,7 +42,10 @@ const JSON_SAFE_TYPES = new Set([
 ]);
 
 interface FastPlan {
+  /** Inserts the rows, replacing those whose key is taken. */
   readonly sql: string;
+  /** Inserts the rows, none of whose keys may be taken. */
+  readonly insertSql: string;
   readonly columns: readonly ColumnMetadata[];
   /** Columns whose values must be strings to go through JSON as the driver would write them (`date`). */
   readonly stringOnly: ReadonlySet<ColumnMetadata>;
@@ -89,12 +92,14 @@ function planFor(metadata: EntityMetadata, conflictColumn: ColumnMetadata): Fast
     const updates = columns
       .filter((c) => c !== conflictColumn)
       .map((c) => `${quote(c.databaseName)} = EXCLUDED.${quote(c.databaseName)}`);
+    const insert =
+      `INSERT INTO ${table} (${names.join(', ')}) ` +
+      `SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`;
     plan = {
       sql:
-        `INSERT INTO ${table} (${names.join(', ')}) ` +
-        `SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) ` +
-        `ON CONFLICT (${quote(conflictColumn.databaseName)}) ` +
+        `${insert} ON CONFLICT (${quote(conflictColumn.databaseName)}) ` +
         (updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'),
+      insertSql: insert,
       columns,
       stringOnly: new Set(columns.filter((c) => c.type === 'date')),
     };
@@ -123,6 +128,9 @@ function rowsAsJson(plan: FastPlan, rows: readonly ObjectLiteral[]): string | nu
   return JSON.stringify(records);
 }
 
+/** Rows per statement on TypeORM's path, which sends one parameter per value (at most 65,535 per statement). */
+const TYPEORM_ROWS_PER_STATEMENT = 1_000;
+
 /**
  * Inserts or replaces rows of a row projection's table, keyed by
  * `keyProperty`: one statement for the whole batch (the rows travel as one
@@ -145,7 +153,37 @@ export async function upsertRows<Row extends ObjectLiteral>(
     await manager.query(plan.sql, [json]);
     return;
   }
-  await manager.upsert(entity, rows as unknown as QueryDeepPartialEntity<Row>[], [keyProperty]);
+  for (let i = 0; i < rows.length; i += TYPEORM_ROWS_PER_STATEMENT) {
+    const slice = rows.slice(i, i + TYPEORM_ROWS_PER_STATEMENT);
+    await manager.upsert(entity, slice as unknown as QueryDeepPartialEntity<Row>[], [keyProperty]);
+  }
+}
+
+/**
+ * Inserts rows none of whose keys is in the table yet (a rebuild knows which
+ * rows are new): one statement without conflict handling, or TypeORM's
+ * `insert` for entities with columns the JSON path does not handle. A key
+ * that is taken fails the statement.
+ */
+export async function insertRows<Row extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<Row>,
+  keyProperty: keyof Row & string,
+  rows: readonly Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const metadata = manager.connection.getMetadata(entity);
+  const keyColumn = metadata.findColumnWithPropertyName(keyProperty);
+  const plan = keyColumn && keyColumn.isPrimary ? planFor(metadata, keyColumn) : null;
+  const json = plan ? rowsAsJson(plan, rows) : null;
+  if (plan && json !== null) {
+    await manager.query(plan.insertSql, [json]);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += TYPEORM_ROWS_PER_STATEMENT) {
+    const slice = rows.slice(i, i + TYPEORM_ROWS_PER_STATEMENT);
+    await manager.insert(entity, slice as unknown as QueryDeepPartialEntity<Row>[]);
+  }
 }
 
 /**

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { EmbeddedPostgres, PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
+import { Pool, type PoolConfig } from 'pg';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { createScratchDatabase, postgresServerUnavailable } from '../../../test/support/databases';
+import { expectEventually } from '../../../test/support/eventually';
+import { describeSkipped } from '../../../test/support/server-suites';
+import { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';
+import type { RowProjection } from './projection';
+import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
+import { rebuildProjections } from './projection-rebuild';
+
+@Entity({ name: 'test_rebuild_tally' })
+class RebuildTallyEntity {
+  @PrimaryColumn({ type: 'text' })
+  stream!: string;
+
+  @Column({ type: 'integer' })
+  events!: number;
+
+  /** Every revision folded since the row was (re)created, in order. */
+  @Column({ type: 'text' })
+  revisions!: string;
+}
+
+/** One row per stream; a `Deleted` event removes it, the stream's next event creates it again. */
+const tally: RowProjection<RebuildTallyEntity> = {
+  name: 'test_rebuild_tally',
+  entity: RebuildTallyEntity,
+  keyProperty: 'stream',
+  streamPrefixes: ['tally-'],
+  keyOf: (event) => event.stream,
+  evolve: (row, event: StoredEvent) => {
+    if (event.type === 'Failed') throw new Error(`fold refused ${event.stream}@${event.revision}`);
+    if (event.type === 'Deleted') return null;
+    return {
+      stream: event.stream,
+      events: (row?.events ?? 0) + 1,
+      revisions: row ? `${row.revisions},${event.revision}` : String(event.revision),
+    };
+  },
+};
+
+/** One row per event, never touched again. */
+@Entity({ name: 'test_rebuild_events' })
+class RebuildEventEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  stream!: string;
+
+  @Column({ type: 'timestamptz' })
+  recordedAt!: Date;
+}
+
+const eventRows: RowProjection<RebuildEventEntity> = {
+  name: 'test_rebuild_events',
+  entity: RebuildEventEntity,
+  keyProperty: 'id',
+  streamPrefixes: ['tally-'],
+  keyOf: (event) => event.id,
+  evolve: (_row, event) => ({ id: event.id, stream: event.stream, recordedAt: event.recordedAt }),
+};
+
+interface Environment {
+  store: EventStore;
+  dataSource: DataSource;
+  dispose(): Promise<void>;
+}
+
+async function openEnvironment(connection: PoolConfig, kind: 'pglite' | 'postgres'): Promise<Environment> {
+  const store = await PostgresEventStore.create({ pool: new Pool({ ...connection, max: 3 }), ownsPool: true, kind });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: connection.connectionString,
+    host: connection.host,
+    port: connection.port,
+    username: connection.user,
+    database: connection.database,
+    entities: [ProjectionCheckpointEntity, RebuildTallyEntity, RebuildEventEntity],
+    migrations: [ProjectionCheckpoints1732420000000],
+    extra: { max: 4 },
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  await dataSource.query(
+    'CREATE TABLE test_rebuild_tally (stream text PRIMARY KEY, events integer NOT NULL, revisions text NOT NULL)',
+  );
+  await dataSource.query(
+    'CREATE TABLE test_rebuild_events (id uuid PRIMARY KEY, stream text NOT NULL, "recordedAt" timestamptz NOT NULL)',
+  );
+  return {
+    store,
+    dataSource,
+    async dispose() {
+      await store.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/**
+ * Streams whose events interleave in the log, some deleted and created again
+ * (also within what will be one batch), so that a rebuild meets keys in every
+ * state: new, kept in memory, written long ago, deleted.
+ */
+async function appendStory(store: EventStore): Promise<string> {
+  const revision = new Map<string, number>();
+  let checkpoint = '';
+  const append = async (stream: string, type: string): Promise<void> => {
+    const previous = revision.get(stream);
+    ({ checkpoint } = await store.append(stream, [{ id: randomUUID(), type, data: {}, metadata: {} }], {
+      expectedRevision: previous === undefined ? 'no-stream' : previous,
+    }));
+    revision.set(stream, (previous ?? -1) + 1);
+  };
+  for (let round = 0; round < 12; round++) {
+    for (let s = 0; s < 9; s++) {
+      const stream = `tally-${s}`;
+      if ((round + s) % 5 === 4) await append(stream, 'Deleted');
+      else await append(stream, 'Counted');
+      if (s === 3 && round % 4 === 1) {
+        await append(stream, 'Deleted');
+        await append(stream, 'Counted');
+      }
+    }
+  }
+  await append('other-0', 'Counted');
+  return checkpoint;
+}
+
+/**
+ * Waits until readers of the log see the event at `checkpoint`: on a server,
+ * a transaction still open elsewhere holds the store's horizon back.
+ */
+async function untilVisible(store: EventStore, checkpoint: string): Promise<void> {
+  await expectEventually(async () => expect(await store.headCheckpoint()).toBe(checkpoint), { timeoutMs: 20_000 });
+}
+
+/** What the tables must hold: every event folded in log order, in memory. */
+async function expectedTables(store: EventStore): Promise<{ tally: RebuildTallyEntity[]; events: number }> {
+  const events = await store.readAll({ maxCount: 10_000, filter: { streamPrefixes: ['tally-'] } });
+  const rows = new Map<string, RebuildTallyEntity | null>();
+  for (const event of events) rows.set(event.stream, tally.evolve(rows.get(event.stream) ?? null, event));
+  const kept = [...rows.values()].filter((row): row is RebuildTallyEntity => row !== null);
+  return { tally: kept.sort((a, b) => (a.stream < b.stream ? -1 : 1)), events: events.length };
+}
+
+function describeRebuild(
+  name: string,
+  open: () => Promise<{ environment: Environment; cleanup(): Promise<void> }>,
+): void {
+  describe(`rebuild from position 0 on ${name}`, () => {
+    let environment: Environment;
+    let cleanup: () => Promise<void>;
+
+    beforeAll(async () => {
+      ({ environment, cleanup } = await open());
+      await untilVisible(environment.store, await appendStory(environment.store));
+    }, 60_000);
+
+    afterAll(async () => {
+      await environment?.dispose();
+      await cleanup?.();
+    }, 60_000);
+
+    const tallyRows = () => environment.dataSource.manager.find(RebuildTallyEntity, { order: { stream: 'ASC' } });
+
+    it.each([
+      ['in batches of 7, two rows kept between batches', 7, 2],
+      ['in batches of 7, no row kept between batches', 7, 0],
+      ['in batches of 50, every row kept', 50, 1_000],
+      ['in one batch', 5_000, 20_000],
+    ])('folds every event exactly once %s', async (_label, rebuildBatchSize, rebuildCachedRows) => {
+      const { store, dataSource } = environment;
+      const expected = await expectedTables(store);
+      const results = await rebuildProjections(store, dataSource, [tally, eventRows], {
+        batchSize: 5,
+        rebuildBatchSize,
+        rebuildCachedRows,
+      });
+      expect(await tallyRows()).toEqual(expected.tally);
+      const events = await dataSource.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM test_rebuild_events');
+      expect(events).toEqual([{ n: expected.events, d: expected.events }]);
+
+      const head = await store.headCheckpoint();
+      const checkpoints = await dataSource.manager.find(ProjectionCheckpointEntity, { order: { name: 'ASC' } });
+      expect(checkpoints.map((c) => [c.name, c.checkpoint, Number(c.eventsApplied)])).toEqual([
+        [eventRows.name, results[1]!.checkpoint, expected.events],
+        [tally.name, results[0]!.checkpoint, expected.events],
+      ]);
+      // The last event of the log is in another stream: both stop at the last one they read.
+      expect(results.map((r) => r.eventsApplied)).toEqual([expected.events, expected.events]);
+      expect(store.compareCheckpoints(results[0]!.checkpoint!, head!)).toBeLessThan(0);
+    });
+
+    it('stops at the first batch that fails, with every earlier batch committed and nothing left in flight', async () => {
+      const { store, dataSource } = environment;
+      const failing = await store.append('tally-fail', [{ id: randomUUID(), type: 'Failed', data: {}, metadata: {} }], {
+        expectedRevision: 'no-stream',
+      });
+      await untilVisible(store, failing.checkpoint);
+      await expect(
+        rebuildProjections(store, dataSource, [tally, eventRows], { batchSize: 5, rebuildBatchSize: 10 }),
+      ).rejects.toThrow('fold refused tally-fail@0');
+      const [checkpoint] = await dataSource.query('SELECT events_applied FROM projection_checkpoints WHERE name = $1', [
+        tally.name,
+      ]);
+      const failedAt = (await store.readAll({ maxCount: 10_000, filter: { streamPrefixes: ['tally-'] } })).length - 1;
+      // Batches of 10 events: the batch holding the failing event is not committed, every one before it is.
+      expect(Number(checkpoint.events_applied)).toBe(Math.floor(failedAt / 10) * 10);
+      expect(await dataSource.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+    });
+  });
+}
+
+describeRebuild('embedded PGlite', async () => {
+  const embedded = await EmbeddedPostgres.start();
+  return { environment: await openEnvironment(embedded.connectionConfig(), 'pglite'), cleanup: () => embedded.stop() };
+});
+
+const unavailable = postgresServerUnavailable();
+if (unavailable) {
+  describeSkipped('rebuild from position 0 on PostgreSQL server', unavailable);
+} else {
+  describeRebuild('PostgreSQL server', async () => {
+    const database = await createScratchDatabase('rebuild');
+    return {
+      environment: await openEnvironment({ connectionString: database.url }, 'postgres'),
+      cleanup: () => database.drop(),
+    };
+  });
+}
