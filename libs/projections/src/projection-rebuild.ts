@@ -2,7 +2,7 @@ import type { EventStore, StoredEvent } from '@crm/event-store';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from './projection';
 import { checkpointTable, ensureCheckpointRow } from './projection-runner';
-import { RebuildWriter } from './rebuild-writer';
+import { RebuildWriter, takesCopyFromStdin } from './rebuild-writer';
 
 export interface RebuildResult {
   readonly name: string;
@@ -123,7 +123,10 @@ export async function rebuildProjections(
     return batch;
   };
 
-  const writerOptions = { cachedRows: options.rebuildCachedRows ?? DEFAULT_REBUILD_CACHED_ROWS };
+  const writerOptions = {
+    cachedRows: options.rebuildCachedRows ?? DEFAULT_REBUILD_CACHED_ROWS,
+    copy: await takesCopyFromStdin(dataSource),
+  };
   const writers = projections.map((projection) => new RebuildWriter(dataSource, projection, writerOptions));
   let failure: { error: unknown } | undefined;
   try {

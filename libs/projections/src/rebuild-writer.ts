@@ -13,6 +13,18 @@ const ignore = (): void => undefined;
 export interface RebuildWriterOptions {
   /** Rows kept in memory between batches (the most recently written). */
   readonly cachedRows: number;
+  /** Whether new rows go through COPY FROM STDIN (a PostgreSQL server; not PGlite, whose wire server has no COPY). */
+  readonly copy: boolean;
+}
+
+/**
+ * Whether the database takes COPY FROM STDIN: a PostgreSQL server does;
+ * embedded PGlite, served to the driver by the product's wire server, does
+ * not (it names itself in `version()`).
+ */
+export async function takesCopyFromStdin(dataSource: DataSource): Promise<boolean> {
+  const [row] = (await dataSource.query('SELECT version() AS version')) as Array<{ version: string }>;
+  return !/PGlite/i.test(row?.version ?? 'PGlite');
 }
 
 /** One batch folded and ready to write: the checkpoint moves past `events` in the same transaction. */
@@ -35,7 +47,7 @@ interface FoldedBatch<Row> {
  * knows which keys have a row:
  *
  * - a key it never wrote has none: no lookup, and its row is inserted
- *   without conflict handling;
+ *   without conflict handling (through COPY on a PostgreSQL server);
  * - the rows it wrote last (`cachedRows` of them) are kept in memory, as a
  *   batch keeps the rows it folds, so a key met again is folded on without
  *   reading it back (a log appended stream by stream has a stream's events
@@ -189,7 +201,7 @@ export class RebuildWriter<Row extends ObjectLiteral> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL synchronous_commit = off');
       await moveCheckpoint(manager, projection.name, batch.events, batch.expectedCheckpoint);
-      await insertRows(manager, projection.entity, projection.keyProperty, batch.inserts);
+      await insertRows(manager, projection.entity, projection.keyProperty, batch.inserts, { copy: this.options.copy });
       await upsertRows(manager, projection.entity, projection.keyProperty, batch.updates);
       for (let i = 0; i < batch.deletions.length; i += KEYS_PER_DELETE) {
         const keys = batch.deletions.slice(i, i + KEYS_PER_DELETE);

@@ -8,6 +8,7 @@ import {
 } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { copyEncodings, copyFromStdin, copyText, type SubmittingClient } from './copy-rows';
 
 /**
  * Column types written through JSON exactly as the driver would write them:
@@ -46,6 +47,8 @@ interface FastPlan {
   readonly sql: string;
   /** Inserts the rows, none of whose keys may be taken. */
   readonly insertSql: string;
+  /** The same through COPY FROM STDIN, when every column type has a COPY text form here. */
+  readonly copy: { readonly sql: string; readonly encodings: NonNullable<ReturnType<typeof copyEncodings>> } | null;
   readonly columns: readonly ColumnMetadata[];
   /** Columns whose values must be strings to go through JSON as the driver would write them (`date`). */
   readonly stringOnly: ReadonlySet<ColumnMetadata>;
@@ -92,6 +95,7 @@ function planFor(metadata: EntityMetadata, conflictColumn: ColumnMetadata): Fast
     const updates = columns
       .filter((c) => c !== conflictColumn)
       .map((c) => `${quote(c.databaseName)} = EXCLUDED.${quote(c.databaseName)}`);
+    const encodings = copyEncodings(columns);
     const insert =
       `INSERT INTO ${table} (${names.join(', ')}) ` +
       `SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`;
@@ -100,6 +104,7 @@ function planFor(metadata: EntityMetadata, conflictColumn: ColumnMetadata): Fast
         `${insert} ON CONFLICT (${quote(conflictColumn.databaseName)}) ` +
         (updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'),
       insertSql: insert,
+      copy: encodings ? { sql: `COPY ${table} (${names.join(', ')}) FROM STDIN`, encodings } : null,
       columns,
       stringOnly: new Set(columns.filter((c) => c.type === 'date')),
     };
@@ -161,20 +166,31 @@ export async function upsertRows<Row extends ObjectLiteral>(
 
 /**
  * Inserts rows none of whose keys is in the table yet (a rebuild knows which
- * rows are new): one statement without conflict handling, or TypeORM's
- * `insert` for entities with columns the JSON path does not handle. A key
- * that is taken fails the statement.
+ * rows are new), without conflict handling: a key that is taken fails the
+ * statement. With `copy` (a server that takes COPY FROM STDIN; the caller's
+ * manager must be in a transaction) the rows go as COPY text; otherwise, or
+ * when a value has no COPY text form here, as one JSON statement; TypeORM's
+ * `insert` remains for entities with columns neither path handles.
  */
 export async function insertRows<Row extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<Row>,
   keyProperty: keyof Row & string,
   rows: readonly Row[],
+  options: { readonly copy: boolean } = { copy: false },
 ): Promise<void> {
   if (rows.length === 0) return;
   const metadata = manager.connection.getMetadata(entity);
   const keyColumn = metadata.findColumnWithPropertyName(keyProperty);
   const plan = keyColumn && keyColumn.isPrimary ? planFor(metadata, keyColumn) : null;
+  if (plan?.copy && options.copy && manager.queryRunner) {
+    const pieces = copyText(plan.copy.encodings, rows);
+    if (pieces) {
+      const client = (await manager.queryRunner.connect()) as SubmittingClient;
+      await copyFromStdin(client, plan.copy.sql, pieces);
+      return;
+    }
+  }
   const json = plan ? rowsAsJson(plan, rows) : null;
   if (plan && json !== null) {
     await manager.query(plan.insertSql, [json]);
