@@ -17,18 +17,19 @@
  * 2. The naive fold, on a prefix of the log (`--naive-events`, default
  *    10,000): for each projection and each event, one transaction that loads
  *    the row, folds the event, saves the row and moves the checkpoint.
- * 3. The rebuild, in a child process (test/bench/projection-rebuild.child.ts),
- *    its RSS sampled every 100 ms: the command behind `crm projections
- *    rebuild` (one projection after another), then `rebuildProjections` with
- *    every projection at once (`--rebuild cli|together|both`, default both);
- *    the two must leave identical tables.
- * 4. Prints events/s per projection and overall, the peak RSS, and the
- *    rebuilt tables' row counts and digests (an order-independent hash of
- *    every row, to compare two versions of the projector on one kept log).
+ * 3. The rebuild: `crm projections rebuild` (every projection, the log read
+ *    once), compiled as the product runs it, in a child process whose RSS is
+ *    sampled every 100 ms; `--runs N` repeats it (default 1), and repeated
+ *    runs must leave identical tables.
+ * 4. Prints log events/s, the rebuilding process's peak RSS and CPU time,
+ *    the CPU time of the database's server processes when the server runs
+ *    on this machine, the load average, and the rebuilt tables' row counts
+ *    and digests (an order-independent hash of every row, to compare two
+ *    versions of the projector on one kept log).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
@@ -46,6 +47,8 @@ const STREAMS_PER_TRANSACTION = 250;
 /** Transactions appending at the same time. */
 const WRITERS = 2;
 const RSS_SAMPLE_MS = 100;
+/** How often the server processes' CPU times are read. */
+const SERVER_SAMPLE_MS = 250;
 
 interface Options {
   readonly events: number;
@@ -53,14 +56,8 @@ interface Options {
   readonly keep: boolean;
   readonly database: string | undefined;
   readonly cdnow: string;
-  readonly modes: readonly RebuildMode[];
+  readonly runs: number;
 }
-
-type RebuildMode = 'cli' | 'together';
-const MODE_LABELS: Record<RebuildMode, string> = {
-  cli: 'crm projections rebuild: one projection after another, each reading the log',
-  together: 'rebuildProjections: every projection at once, the log read once',
-};
 
 function parseArgs(argv: readonly string[]): Options {
   const options = {
@@ -69,7 +66,7 @@ function parseArgs(argv: readonly string[]): Options {
     keep: false,
     database: undefined as string | undefined,
     cdnow: CDNOW,
-    modes: ['cli', 'together'] as RebuildMode[],
+    runs: 1,
   };
   const count = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value?.replace(/_/g, ''));
@@ -83,14 +80,10 @@ function parseArgs(argv: readonly string[]): Options {
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--database') options.database = argv[++i];
     else if (arg === '--cdnow') options.cdnow = argv[++i] ?? CDNOW;
-    else if (arg === '--rebuild') {
-      const mode = argv[++i];
-      if (mode !== 'cli' && mode !== 'together' && mode !== 'both')
-        throw new Error('--rebuild takes cli, together or both');
-      options.modes = mode === 'both' ? ['cli', 'together'] : [mode];
-    } else
+    else if (arg === '--runs') options.runs = count(arg, argv[++i], 1);
+    else
       throw new Error(
-        `unknown argument ${arg} (--events N, --naive-events N, --rebuild cli|together|both, --keep, --database URL, --cdnow FILE)`,
+        `unknown argument ${arg} (--events N, --naive-events N, --runs N, --keep, --database URL, --cdnow FILE)`,
       );
   }
   return options;
@@ -238,24 +231,71 @@ function rssKb(pid: number): number {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user and system) a process of this machine has used, or undefined when it cannot be read. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+const load = (): string =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+
 interface RebuildRun {
   readonly projections: { name: string; events: number; seconds: number }[];
   readonly wallSeconds: number;
   readonly peakRssMb: number;
   readonly maxRssMb: number;
+  /** CPU time of the rebuilding process (user and system). */
+  readonly cpuSeconds: number;
+  /** CPU time of the database's server processes, when the server runs on this machine. */
+  readonly serverCpuSeconds: number | undefined;
+  readonly loadBefore: string;
+  readonly loadAfter: string;
 }
 
-/** The rebuild of every projection in a child process, its RSS sampled every 100 ms. */
-function rebuildInChild(url: string, together: boolean): Promise<RebuildRun> {
+/**
+ * `crm projections rebuild` in a child process, compiled as the product runs
+ * it (scripts/crm.js builds first if the build is stale; the command times
+ * the rebuild itself). Its RSS is sampled every 100 ms; it reports its own
+ * peak RSS and CPU time on exit (test/bench/process-usage.js); the CPU time
+ * of the server processes serving the database is read from /proc.
+ */
+async function rebuildInChild(url: string, dataSource: DataSource): Promise<RebuildRun> {
+  const backends = new Map<number, number>();
+  let serverReadable = true;
+  const sampleServer = async (): Promise<void> => {
+    const rows = (await dataSource.query(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    )) as { pid: number }[];
+    for (const { pid } of rows) {
+      const seconds = cpuSeconds(pid);
+      if (seconds === undefined) serverReadable = false;
+      else backends.set(pid, Math.max(backends.get(pid) ?? 0, seconds));
+    }
+  };
+  // The server processes already open (this benchmark's own pool) are left out.
+  const before = new Map<number, number>();
+  for (const { pid } of (await dataSource.query(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  )) as { pid: number }[]) {
+    before.set(pid, cpuSeconds(pid) ?? 0);
+  }
+  const loadBefore = load();
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [
-        join(ROOT, 'scripts', 'run-ts.js'),
-        join(__dirname, 'projection-rebuild.child.ts'),
-        ...(together ? ['--together'] : []),
-      ],
+      ['--require', join(__dirname, 'process-usage.js'), join(ROOT, 'scripts', 'crm.js'), 'projections', 'rebuild'],
       {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
@@ -268,6 +308,10 @@ function rebuildInChild(url: string, together: boolean): Promise<RebuildRun> {
     const sampler = setInterval(() => {
       if (child.pid) peakKb = Math.max(peakKb, rssKb(child.pid));
     }, RSS_SAMPLE_MS);
+    let sampling = Promise.resolve();
+    const serverSampler = setInterval(() => {
+      sampling = sampling.then(sampleServer).catch(() => undefined);
+    }, SERVER_SAMPLE_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       process.stderr.write(`  ${chunk.toString().trimEnd().replace(/\n/g, '\n  ')}\n`);
@@ -276,21 +320,29 @@ function rebuildInChild(url: string, together: boolean): Promise<RebuildRun> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(sampler);
-      if (code !== 0) {
-        reject(new Error(`the rebuild exited with code ${code}:\n${stderr}`));
-        return;
-      }
-      const projections = [...stdout.matchAll(/^(\S+): ([\d,]+) events applied in ([\d.]+) s/gm)].map((m) => ({
-        name: m[1]!,
-        events: Number(m[2]!.replace(/,/g, '')),
-        seconds: Number(m[3]),
-      }));
-      const maxRss = /max-rss-kb (\d+)/.exec(stderr);
-      resolve({
-        projections,
-        wallSeconds: (performance.now() - started) / 1000,
-        peakRssMb: peakKb / 1024,
-        maxRssMb: maxRss ? Number(maxRss[1]) / 1024 : 0,
+      clearInterval(serverSampler);
+      void sampling.then(() => {
+        if (code !== 0) {
+          reject(new Error(`the rebuild exited with code ${code}:\n${stderr}`));
+          return;
+        }
+        const projections = [...stdout.matchAll(/^(\S+): ([\d,]+) events applied in ([\d.]+) s/gm)].map((m) => ({
+          name: m[1]!,
+          events: Number(m[2]!.replace(/,/g, '')),
+          seconds: Number(m[3]),
+        }));
+        const usage = /process-usage max-rss-kb (\d+) user-ms (\d+) system-ms (\d+)/.exec(stderr);
+        const server = [...backends].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);
+        resolve({
+          projections,
+          wallSeconds: (performance.now() - started) / 1000,
+          peakRssMb: peakKb / 1024,
+          maxRssMb: usage ? Number(usage[1]) / 1024 : 0,
+          cpuSeconds: usage ? (Number(usage[2]) + Number(usage[3])) / 1000 : 0,
+          serverCpuSeconds: serverReadable && backends.size > 0 ? server : undefined,
+          loadBefore,
+          loadAfter: load(),
+        });
       });
     });
   });
@@ -367,20 +419,16 @@ async function main(): Promise<void> {
         log(`  all ${projectionCount} projections: ${seconds.toFixed(1)} s, ${fmt(naiveRate)} log events/s`);
       }
 
-      const digestsByMode: string[] = [];
-      for (const mode of options.modes) {
+      const digestsByRun: string[] = [];
+      for (let run = 1; run <= options.runs; run++) {
         log('');
-        log(`rebuild from position 0 over ${fmt(total)} events, child process: ${MODE_LABELS[mode]}`);
-        const rebuild = await rebuildInChild(url, mode === 'together');
-        for (const r of rebuild.projections) {
-          log(
-            `  ${r.name.padEnd(30)} ${r.seconds.toFixed(1).padStart(7)} s  ${fmt(r.events / r.seconds).padStart(9)} events/s`,
-          );
-        }
-        const seconds =
-          mode === 'together'
-            ? Math.max(...rebuild.projections.map((r) => r.seconds))
-            : rebuild.projections.reduce((sum, r) => sum + r.seconds, 0);
+        log(
+          `rebuild from position 0 over ${fmt(total)} events: crm projections rebuild (every projection, the log read once)` +
+            (options.runs > 1 ? `, run ${run} of ${options.runs}` : ''),
+        );
+        const rebuild = await rebuildInChild(url, dataSource);
+        // The projections are rebuilt together: each line gives the same time.
+        const seconds = Math.max(...rebuild.projections.map((r) => r.seconds));
         const rate = total / seconds;
         log(
           `  all ${projectionCount} projections: ${seconds.toFixed(1)} s, ${fmt(rate)} log events/s ` +
@@ -390,17 +438,24 @@ async function main(): Promise<void> {
           `  projector peak RSS: ${rebuild.peakRssMb.toFixed(0)} MB sampled every ${RSS_SAMPLE_MS} ms, ` +
             `${rebuild.maxRssMb.toFixed(0)} MB max RSS reported by the process`,
         );
+        log(
+          `  CPU: rebuilding process ${rebuild.cpuSeconds.toFixed(1)} s, ` +
+            (rebuild.serverCpuSeconds === undefined
+              ? 'server processes not readable (server on another machine?)'
+              : `PostgreSQL server processes of the database ${rebuild.serverCpuSeconds.toFixed(1)} s`) +
+            `; load average ${rebuild.loadBefore} before, ${rebuild.loadAfter} after (${cpus().length} cores)`,
+        );
         if (naiveRate !== undefined) log(`  rebuild / naive fold: ${(rate / naiveRate).toFixed(1)}x`);
         log('  goal: >= 50,000 events/s and >= 13x the naive fold, within 512 MB');
         log('  rebuilt tables (rows, digest):');
         const tables = await digests(dataSource);
         for (const d of tables) log(`    ${d.table.padEnd(30)} ${fmt(d.rows).padStart(10)}  ${d.digest}`);
-        digestsByMode.push(JSON.stringify(tables));
+        digestsByRun.push(JSON.stringify(tables));
       }
-      if (digestsByMode.length > 1) {
-        const same = digestsByMode.every((d) => d === digestsByMode[0]);
+      if (digestsByRun.length > 1) {
+        const same = digestsByRun.every((d) => d === digestsByRun[0]);
         log('');
-        log(`tables of both rebuilds ${same ? 'are identical (same rows, same digests)' : 'DIFFER'}`);
+        log(`tables of the ${digestsByRun.length} rebuilds ${same ? 'are identical (same rows, same digests)' : 'DIFFER'}`);
         if (!same) process.exitCode = 1;
       }
     } finally {
