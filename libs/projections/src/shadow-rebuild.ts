@@ -15,11 +15,14 @@ interface TablePair {
 const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Creates a shadow copy (same columns, defaults, indexes) of each
- * projection's table and of the checkpoint table, and a data source that
- * writes to them (TypeORM's entity prefix), so the product's own rebuild code
- * fills them while the live tables keep serving. `keep` leaves the shadow
- * tables in place when `work` is done (a swap renames them).
+ * Creates a shadow copy of each projection's table (same columns, defaults,
+ * constraints and primary key; its other indexes are built by
+ * `buildSecondaryIndexes` once the table is filled, which costs the server
+ * less than keeping them up to date row by row) and of the checkpoint table
+ * (indexes included), and a data source that writes to them (TypeORM's
+ * entity prefix), so the product's own rebuild code fills them while the
+ * live tables keep serving. The shadow tables are dropped when `work` is
+ * done (a swap has renamed its own by then).
  */
 async function withShadowTables<T>(
   live: DataSource,
@@ -33,8 +36,18 @@ async function withShadowTables<T>(
     live.getMetadata(ProjectionCheckpointEntity).tableName,
   ];
   const pairs = liveNames.map((name) => ({ live: name, shadow: `${prefix}${name}` }));
-  for (const pair of pairs) {
-    await live.query(`CREATE TABLE ${quote(pair.shadow)} (LIKE ${quote(pair.live)} INCLUDING ALL)`);
+  for (const [index, pair] of pairs.entries()) {
+    if (index === projections.length) {
+      await live.query(`CREATE TABLE ${quote(pair.shadow)} (LIKE ${quote(pair.live)} INCLUDING ALL)`);
+      continue;
+    }
+    await live.query(`CREATE TABLE ${quote(pair.shadow)} (LIKE ${quote(pair.live)} INCLUDING ALL EXCLUDING INDEXES)`);
+    const [primaryKey] = (await live.query(
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint
+        WHERE conrelid = (quote_ident(current_schema()) || '.' || quote_ident($1))::regclass AND contype = 'p'`,
+      [pair.live],
+    )) as Array<{ definition: string }>;
+    if (primaryKey) await live.query(`ALTER TABLE ${quote(pair.shadow)} ADD ${primaryKey.definition}`);
   }
   const shadow = new DataSource({
     ...live.options,
@@ -86,6 +99,22 @@ export interface ProjectionDifference {
   readonly kind: 'missing-from-live' | 'unexpected-in-live';
   /** The row, as a JSON object (column names as keys). */
   readonly row: unknown;
+}
+
+/**
+ * Builds on each shadow table the indexes of its live table that it lacks
+ * (all but the primary key, after `withShadowTables`), with the live
+ * definitions; `swapTable` then gives them the live names.
+ */
+async function buildSecondaryIndexes(manager: EntityManager, pairs: readonly TablePair[]): Promise<void> {
+  for (const pair of pairs) {
+    const built = new Set((await indexesOf(manager, pair.shadow)).keys());
+    for (const definition of (await indexesOf(manager, pair.live)).keys()) {
+      if (built.has(definition)) continue;
+      // The definition without its index and table names: `CREATE [UNIQUE] INDEX ON <table> USING …`.
+      await manager.query(definition.replace(/INDEX ON/, `INDEX ON ${quote(pair.shadow)}`));
+    }
+  }
 }
 
 /** One projection's comparison of its live table with a fresh fold from position 0. */
@@ -269,6 +298,7 @@ export async function swapRebuildProjections(
   const started = Date.now();
   return withShadowTables(live, projections, 'swap', async (shadow, pairs) => {
     const rebuilt = await rebuildProjections(store, shadow, projections, options);
+    await buildSecondaryIndexes(live.manager, pairs.slice(0, projections.length));
     // What arrived during the rebuild; the projector applies what arrives after the swap.
     const head = await store.headCheckpoint();
     for (const projection of projections) await foldForward(store, shadow, projection, head, options.batchSize);
