@@ -131,7 +131,11 @@ if (postgresServerUnavailable()) {
       await dataSource.runMigrations();
       const rows = population();
       for (const row of rows) summaries.set(row.customerId, row);
-      await dataSource.manager.insert(CustomerSummaryEntity, rows);
+      // Copies: TypeORM writes back into inserted objects the columns that have defaults, as the driver returns them.
+      await dataSource.manager.insert(
+        CustomerSummaryEntity,
+        rows.map((row) => ({ ...row })),
+      );
       service = new SegmentationService(dataSource, rules);
     }, 60_000);
 

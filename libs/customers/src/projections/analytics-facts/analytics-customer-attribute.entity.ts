@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The customer attributes the analytics attribute facts to. */
 export type AnalyticsAttribute = 'region' | 'accountManager';
@@ -22,6 +22,8 @@ export interface AnalyticsCustomerAttributeRow {
 }
 
 @Entity({ name: 'analytics_customer_attributes' })
+// (customer_id, attribute, occurred_at DESC, revision DESC) in the migration: TypeORM's indexes carry no key direction.
+@Index('analytics_customer_attributes_as_of', ['customerId', 'attribute', 'occurredAt', 'revision'])
 export class AnalyticsCustomerAttributeEntity implements AnalyticsCustomerAttributeRow {
   @PrimaryColumn({ type: 'text' })
   key!: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
 import type { PurchaseChannel } from '../../domain/customer.events';
 
 /** bigint columns hold minor units up to MAX_AMOUNT_MINOR: read them back as numbers. */
@@ -64,6 +64,8 @@ export interface AnalyticsOrderRow {
 }
 
 @Entity({ name: 'analytics_orders' })
+@Index('analytics_orders_by_day', ['day', 'currency'])
+@Index('analytics_orders_by_customer', ['customerId', 'day'])
 export class AnalyticsOrderEntity implements AnalyticsOrderRow {
   @PrimaryColumn({ type: 'text' })
   key!: string;
@@ -101,7 +103,8 @@ export class AnalyticsOrderEntity implements AnalyticsOrderRow {
   @Column({ type: 'jsonb' })
   categories!: AnalyticsOrderCategory[];
 
-  @Column({ type: 'jsonb' })
+  /** Defaults to an empty list for the rows folded before the column existed (migration `1732420001300`). */
+  @Column({ type: 'jsonb', default: [] })
   refunds!: AnalyticsOrderRefund[];
 
   @Column({ type: 'integer' })

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * One survey answer's scores at its business day. Region and account
@@ -24,6 +24,7 @@ export interface AnalyticsSurveyRow {
 }
 
 @Entity({ name: 'analytics_surveys' })
+@Index('analytics_surveys_by_day', ['day'])
 export class AnalyticsSurveyEntity implements AnalyticsSurveyRow {
   @PrimaryColumn({ type: 'text' })
   key!: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ComplaintStatus } from '../../domain/complaint-lifecycle';
 import type { ComplaintSeverity, ContactChannel } from '../../domain/customer.events';
 
@@ -58,6 +58,16 @@ export interface ComplaintRow {
 }
 
 @Entity({ name: 'complaints' })
+// filed_at is DESC in each of these indexes in the migration: TypeORM's indexes carry no key direction.
+@Index('complaints_by_filing', ['filedAt', 'key'])
+@Index('complaints_by_state', ['state', 'filedAt', 'key'])
+@Index('complaints_by_category', ['category', 'filedAt', 'key'])
+@Index('complaints_by_severity', ['severity', 'filedAt', 'key'])
+@Index('complaints_by_customer', ['customerId', 'filedAt', 'key'])
+@Index('complaints_breached', ['filedAt', 'key'], { where: 'assess_breached OR resolve_breached' })
+@Index('complaints_open_steps', ['filedAt', 'key'], {
+  where: "assessed_at IS NULL OR (resolved_at IS NULL AND verdict IS DISTINCT FROM 'rejected')",
+})
 export class ComplaintEntity implements ComplaintRow {
   @PrimaryColumn({ type: 'text' })
   key!: string;

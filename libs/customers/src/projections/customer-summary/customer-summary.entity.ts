@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
 import type { AcquisitionSource, CustomerKind } from '../../domain/customer.events';
 
 /** The 360° view of one customer (docs/read-models.md). */
@@ -82,7 +82,7 @@ export interface CustomerFactsRow {
 export type CustomerSummaryWithFacts = CustomerSummaryRow & CustomerFactsRow;
 
 /** bigint columns come back from the driver as text; amounts stay below 2^53. */
-const BIGINT: ValueTransformer = {
+export const NULLABLE_BIGINT_AS_NUMBER: ValueTransformer = {
   to: (value: number | null) => value,
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };
@@ -91,7 +91,15 @@ const BIGINT_ARRAY: ValueTransformer = {
   from: (value: Array<string | number> | null) => (value ?? []).map(Number),
 };
 
+/**
+ * Migrations `1732420000100`, `…200` and `…600`. The facts columns have
+ * defaults (zeros, empty arrays) for the rows that existed before them; the
+ * projection always writes every column.
+ */
 @Entity({ name: 'customer_summary' })
+@Index('customer_summary_region', ['region'])
+@Index('customer_summary_account_manager', ['accountManagerId'])
+@Index('customer_summary_last_purchase', ['lastPurchaseAt'])
 export class CustomerSummaryEntity implements CustomerSummaryWithFacts {
   @PrimaryColumn({ name: 'customer_id', type: 'text' })
   customerId!: string;
@@ -138,55 +146,55 @@ export class CustomerSummaryEntity implements CustomerSummaryWithFacts {
   @Column({ name: 'last_purchase_at', type: 'timestamptz', nullable: true })
   lastPurchaseAt!: Date | null;
 
-  @Column({ name: 'purchase_count', type: 'integer' })
+  @Column({ name: 'purchase_count', type: 'integer', default: 0 })
   purchaseCount!: number;
 
-  @Column({ name: 'distinct_purchase_days', type: 'integer' })
+  @Column({ name: 'distinct_purchase_days', type: 'integer', default: 0 })
   distinctPurchaseDays!: number;
 
   @Column({ type: 'text', nullable: true })
   currency!: string | null;
 
-  @Column({ name: 'other_currency_purchases', type: 'integer' })
+  @Column({ name: 'other_currency_purchases', type: 'integer', default: 0 })
   otherCurrencyPurchases!: number;
 
-  @Column({ name: 'gross_spend_minor', type: 'bigint', transformer: BIGINT })
+  @Column({ name: 'gross_spend_minor', type: 'bigint', transformer: NULLABLE_BIGINT_AS_NUMBER, default: 0 })
   grossSpendMinor!: number;
 
-  @Column({ name: 'refunds_minor', type: 'bigint', transformer: BIGINT })
+  @Column({ name: 'refunds_minor', type: 'bigint', transformer: NULLABLE_BIGINT_AS_NUMBER, default: 0 })
   refundsMinor!: number;
 
-  @Column({ name: 'net_spend_minor', type: 'bigint', transformer: BIGINT })
+  @Column({ name: 'net_spend_minor', type: 'bigint', transformer: NULLABLE_BIGINT_AS_NUMBER, default: 0 })
   netSpendMinor!: number;
 
-  @Column({ name: 'average_order_value_minor', type: 'bigint', nullable: true, transformer: BIGINT })
+  @Column({ name: 'average_order_value_minor', type: 'bigint', nullable: true, transformer: NULLABLE_BIGINT_AS_NUMBER })
   averageOrderValueMinor!: number | null;
 
   @Column({ name: 'mean_purchase_gap_days', type: 'double precision', nullable: true })
   meanPurchaseGapDays!: number | null;
 
-  @Column({ name: 'purchase_days', type: 'integer', array: true })
+  @Column({ name: 'purchase_days', type: 'integer', array: true, default: [] })
   purchaseDays!: number[];
 
-  @Column({ name: 'purchase_day_counts', type: 'integer', array: true })
+  @Column({ name: 'purchase_day_counts', type: 'integer', array: true, default: [] })
   purchaseDayCounts!: number[];
 
-  @Column({ name: 'spend_days', type: 'integer', array: true })
+  @Column({ name: 'spend_days', type: 'integer', array: true, default: [] })
   spendDays!: number[];
 
-  @Column({ name: 'spend_day_net_minor', type: 'bigint', array: true, transformer: BIGINT_ARRAY })
+  @Column({ name: 'spend_day_net_minor', type: 'bigint', array: true, transformer: BIGINT_ARRAY, default: [] })
   spendDayNetMinor!: number[];
 
-  @Column({ name: 'csat_count', type: 'integer' })
+  @Column({ name: 'csat_count', type: 'integer', default: 0 })
   csatCount!: number;
 
-  @Column({ name: 'csat_sum', type: 'integer' })
+  @Column({ name: 'csat_sum', type: 'integer', default: 0 })
   csatSum!: number;
 
   @Column({ name: 'csat_average', type: 'double precision', nullable: true })
   csatAverage!: number | null;
 
-  @Column({ name: 'csat_score_counts', type: 'integer', array: true })
+  @Column({ name: 'csat_score_counts', type: 'integer', array: true, default: [0, 0, 0, 0, 0] })
   csatScoreCounts!: number[];
 
   @Column({ name: 'last_nps', type: 'smallint', nullable: true })
@@ -195,19 +203,19 @@ export class CustomerSummaryEntity implements CustomerSummaryWithFacts {
   @Column({ name: 'last_nps_at', type: 'timestamptz', nullable: true })
   lastNpsAt!: Date | null;
 
-  @Column({ name: 'complaints_total', type: 'integer' })
+  @Column({ name: 'complaints_total', type: 'integer', default: 0 })
   complaintsTotal!: number;
 
-  @Column({ name: 'complaints_open', type: 'integer' })
+  @Column({ name: 'complaints_open', type: 'integer', default: 0 })
   complaintsOpen!: number;
 
-  @Column({ name: 'open_complaint_ids', type: 'text', array: true })
+  @Column({ name: 'open_complaint_ids', type: 'text', array: true, default: [] })
   openComplaintIds!: string[];
 
-  @Column({ name: 'resolution_satisfaction_count', type: 'integer' })
+  @Column({ name: 'resolution_satisfaction_count', type: 'integer', default: 0 })
   resolutionSatisfactionCount!: number;
 
-  @Column({ name: 'resolution_satisfaction_sum', type: 'integer' })
+  @Column({ name: 'resolution_satisfaction_sum', type: 'integer', default: 0 })
   resolutionSatisfactionSum!: number;
 
   @Column({ name: 'resolution_satisfaction_average', type: 'double precision', nullable: true })

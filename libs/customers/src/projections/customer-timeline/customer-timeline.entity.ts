@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { CustomerEventType } from '../../domain/customer.events';
 
 /**
@@ -31,6 +31,8 @@ export interface CustomerTimelineRow {
 }
 
 @Entity({ name: 'customer_timeline' })
+@Index('customer_timeline_by_business_time', ['customerId', 'occurredAt', 'streamRevision'])
+@Index('customer_timeline_by_revision', ['customerId', 'streamRevision'])
 export class CustomerTimelineEntity implements CustomerTimelineRow {
   @PrimaryColumn({ name: 'event_id', type: 'uuid' })
   eventId!: string;
