@@ -20,6 +20,12 @@ import { CustomerStateSnapshotDigests1732420001340 } from './migrations/17324200
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
+import { ClvFitEntity } from './value/clv-fit.entity';
+import { CustomerStateSnapshotEntity } from './audit/customer-state-snapshot.entity';
+import { CustomerStatusEntity } from './customer-status/customer-status.entity';
+import { LifecycleStageHistoryEntity } from './customer-status/lifecycle-stage-history.entity';
+import { CustomerSegmentEntity } from './segmentation/customer-segment.entity';
+import { SegmentationRunEntity } from './segmentation/segmentation-run.entity';
 import { CustomerAuditController } from './audit/customer-audit.controller';
 import { CustomerAuditService } from './audit/customer-audit.service';
 import { CustomerStatusService } from './customer-status/customer-status.service';
@@ -58,7 +64,12 @@ import { ListAssociationRulesHandler } from './queries/list-association-rules/li
 import { GetCustomerRecommendationsController } from './queries/get-customer-recommendations/get-customer-recommendations.controller';
 import { GetCustomerRecommendationsHandler } from './queries/get-customer-recommendations/get-customer-recommendations.handler';
 
-/** The customer context's read-model tables and migrations, for the platform's data source. */
+/**
+ * The customer context's read-model tables and migrations, for the platform's
+ * data source: an entity for every table the migrations create, those the
+ * projector folds and those written beside it (statuses, segmentation runs,
+ * lifetime-value fits, state snapshots).
+ */
 export const customersReadModel = {
   entities: [
     CustomerSummaryEntity,
@@ -67,6 +78,12 @@ export const customersReadModel = {
     AnalyticsOrderEntity,
     AnalyticsCustomerAttributeEntity,
     AnalyticsSurveyEntity,
+    SegmentationRunEntity,
+    CustomerSegmentEntity,
+    CustomerStatusEntity,
+    ClvFitEntity,
+    CustomerStateSnapshotEntity,
+    LifecycleStageHistoryEntity,
   ],
   migrations: [
     CustomerSummary1732420000100,
