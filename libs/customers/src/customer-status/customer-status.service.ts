@@ -5,6 +5,8 @@ import { epochDay, lifecycleHistory } from '../domain/lifecycle';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CustomerSummaryEntity } from '../projections/customer-summary/customer-summary.entity';
 import { CRM_RULES } from '../rules/rules.loader';
+import { CustomerSegmentEntity } from '../segmentation/customer-segment.entity';
+import { SegmentationRunEntity } from '../segmentation/segmentation-run.entity';
 import type { AbcClass, PyramidTier } from '../segmentation/segmentation.service';
 import {
   evaluateCustomerStatus,
@@ -13,6 +15,7 @@ import {
   type RunScores,
   type ValueQuadrant,
 } from './customer-status';
+import { LifecycleStageHistoryEntity } from './lifecycle-stage-history.entity';
 
 /** Customers evaluated per statement. */
 const BATCH = 2_000;
@@ -60,16 +63,6 @@ const INSERT_HISTORY = `
     customer_id text, entered_at timestamptz, stage text, left_at timestamptz, reason text,
     evaluated_day integer, rules_version text)`;
 
-interface ScoreRow {
-  customer_id: string;
-  rfm_segment: string;
-  abc_class: string;
-  pyramid_tier: string;
-  value_quadrant: string | null;
-  probability_alive: number | null;
-  predicted_value_minor: string | null;
-}
-
 function rowOf(status: CustomerStatus): Record<string, unknown> {
   return {
     customer_id: status.customerId,
@@ -99,10 +92,12 @@ function rowOf(status: CustomerStatus): Record<string, unknown> {
 
 /** The id of the latest segmentation run, or null. */
 export async function latestSegmentationRunId(dataSource: DataSource): Promise<string | null> {
-  const rows: Array<{ id: string }> = await dataSource.query(
-    'SELECT id FROM segmentation_runs ORDER BY run_at DESC, id DESC LIMIT 1',
-  );
-  return rows[0]?.id ?? null;
+  const [latest] = await dataSource.manager.find(SegmentationRunEntity, {
+    select: { id: true },
+    order: { runAt: 'DESC', id: 'DESC' },
+    take: 1,
+  });
+  return latest?.id ?? null;
 }
 
 /**
@@ -153,9 +148,7 @@ export class CustomerStatusService {
         // A customer's status and stage history change together.
         await this.dataSource.transaction(async (manager) => {
           await manager.query(UPSERT, [JSON.stringify(statuses.map(rowOf))]);
-          await manager.query('DELETE FROM lifecycle_stage_history WHERE customer_id = ANY($1::text[])', [
-            rows.map((row) => row.customerId),
-          ]);
+          await manager.delete(LifecycleStageHistoryEntity, { customerId: In(rows.map((row) => row.customerId)) });
           await manager.query(INSERT_HISTORY, [JSON.stringify(histories)]);
         });
       }
@@ -174,23 +167,29 @@ export class CustomerStatusService {
   }
 
   private async scoresOf(runId: string, customerIds: readonly string[]): Promise<Map<string, RunScores>> {
-    const rows: ScoreRow[] = await this.dataSource.query(
-      `SELECT customer_id, rfm_segment, abc_class, pyramid_tier, value_quadrant, probability_alive,
-              predicted_value_minor
-         FROM customer_segments WHERE run_id = $1 AND customer_id = ANY($2::text[])`,
-      [runId, customerIds],
-    );
+    const rows = await this.dataSource.manager.find(CustomerSegmentEntity, {
+      select: {
+        customerId: true,
+        rfmSegment: true,
+        abcClass: true,
+        pyramidTier: true,
+        valueQuadrant: true,
+        probabilityAlive: true,
+        predictedValueMinor: true,
+      },
+      where: { runId, customerId: In([...customerIds]) },
+    });
     return new Map(
       rows.map((row) => [
-        row.customer_id,
+        row.customerId,
         {
           runId,
-          rfmSegment: row.rfm_segment,
-          abcClass: row.abc_class as AbcClass,
-          pyramidTier: row.pyramid_tier as PyramidTier,
-          valueQuadrant: row.value_quadrant as ValueQuadrant | null,
-          probabilityAlive: row.probability_alive === null ? null : Number(row.probability_alive),
-          predictedValueMinor: row.predicted_value_minor === null ? null : Number(row.predicted_value_minor),
+          rfmSegment: row.rfmSegment,
+          abcClass: row.abcClass as AbcClass,
+          pyramidTier: row.pyramidTier as PyramidTier,
+          valueQuadrant: row.valueQuadrant as ValueQuadrant | null,
+          probabilityAlive: row.probabilityAlive,
+          predictedValueMinor: row.predictedValueMinor,
         },
       ]),
     );

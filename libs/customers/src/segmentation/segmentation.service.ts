@@ -9,6 +9,7 @@ import { RFM_SEGMENTS, rfmSegment } from '../domain/rfm-segments';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CRM_RULES } from '../rules/rules.loader';
 import { ClvService } from '../value/clv.service';
+import { SegmentationRunEntity } from './segmentation-run.entity';
 
 export type AbcClass = 'A' | 'B' | 'C';
 export type PyramidTier = 'vip' | 'major' | 'ordinary' | 'small';
@@ -151,28 +152,20 @@ const SCORE_BUYERS = `
     FROM ranked k
     JOIN names ON names.r = k.r_score AND names.fm = (k.f_score + k.m_score + 1) / 2`;
 
-interface RunRow {
-  id: string;
-  run_at: Date;
-  as_of: Date;
-  rules_version: string;
-  customers: number;
-  buyers: number;
-  stage_counts: Record<string, number> | null;
-  clv_fit_id: string | null;
-}
-
-function runOf(row: RunRow): SegmentationRun {
+function runOf(row: SegmentationRunEntity): SegmentationRun {
   return {
     id: row.id,
-    runAt: new Date(row.run_at).toISOString(),
-    asOf: new Date(row.as_of).toISOString(),
-    rulesVersion: row.rules_version,
-    customers: Number(row.customers),
-    buyers: Number(row.buyers),
-    clvFitId: row.clv_fit_id ?? null,
+    runAt: row.runAt.toISOString(),
+    asOf: row.asOf.toISOString(),
+    rulesVersion: row.rulesVersion,
+    customers: row.customers,
+    buyers: row.buyers,
+    clvFitId: row.clvFitId,
   };
 }
+
+/** A customer's row of customer_segments with its run's columns (one statement: the answer of GET /customers/:id). */
+type SegmentationJoinRow = Record<string, unknown> & { id: string; run_at: Date; as_of: Date; rules_version: string };
 
 /**
  * The customer's scores in the latest run (made at or before `inForceAt`,
@@ -184,7 +177,7 @@ export async function latestCustomerSegmentation(
   customerId: string,
   inForceAt: Date | null = null,
 ): Promise<CustomerSegmentation | null> {
-  const rows: Array<RunRow & Record<string, unknown>> = await dataSource.query(
+  const rows: SegmentationJoinRow[] = await dataSource.query(
     `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.recency_days, s.frequency, s.monetary_minor,
             s.r_score, s.f_score, s.m_score,
             s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
@@ -393,17 +386,17 @@ export class SegmentationService {
 
   /** The most recent runs, newest first. */
   async listRuns(limit = 20): Promise<SegmentationRun[]> {
-    const rows: RunRow[] = await this.dataSource.query(
-      'SELECT * FROM segmentation_runs ORDER BY run_at DESC, id DESC LIMIT $1',
-      [limit],
-    );
+    const rows = await this.dataSource.manager.find(SegmentationRunEntity, {
+      order: { runAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
     return rows.map(runOf);
   }
 
   /** A run with its counts per ABC class, pyramid tier and RFM segment. */
   async report(runId: string): Promise<SegmentationRunReport> {
-    const runs: RunRow[] = await this.dataSource.query('SELECT * FROM segmentation_runs WHERE id = $1', [runId]);
-    if (!runs[0]) throw new Error(`segmentation run ${runId} not found`);
+    const run = await this.dataSource.manager.findOneBy(SegmentationRunEntity, { id: runId });
+    if (!run) throw new Error(`segmentation run ${runId} not found`);
     const count = async (column: string, keys: readonly string[]): Promise<Record<string, number>> => {
       const rows: Array<{ key: string; n: string }> = await this.dataSource.query(
         `SELECT ${column} AS key, count(*) AS n FROM customer_segments WHERE run_id = $1 GROUP BY 1 ORDER BY 1`,
@@ -421,9 +414,9 @@ export class SegmentationService {
     const abcSpendSharePercent: Record<string, number> = Object.fromEntries(ABC_CLASSES.map((key) => [key, 0]));
     for (const row of spend) abcSpendSharePercent[row.key] = Number(row.share ?? 0);
     return {
-      ...runOf(runs[0]),
-      lifecycleStages: runs[0].stage_counts
-        ? Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, runs[0]!.stage_counts![stage] ?? 0]))
+      ...runOf(run),
+      lifecycleStages: run.stageCounts
+        ? Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, run.stageCounts![stage] ?? 0]))
         : null,
       abcClasses: await count('abc_class', ABC_CLASSES),
       abcSpendSharePercent,

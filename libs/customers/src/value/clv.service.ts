@@ -8,6 +8,7 @@ import type { CrmRules } from '../domain/rules/crm-rules';
 import { fitBgNbd, fitGammaGamma } from '../domain/value-models';
 import { analyticsOrdersProjection } from '../projections/analytics-facts/analytics-orders.projection';
 import { CRM_RULES } from '../rules/rules.loader';
+import { ClvFitEntity } from './clv-fit.entity';
 import { type ClvModels, type CustomerValueScore, scoreCustomerValue } from './customer-value-score';
 import {
   type CustomerOrders,
@@ -138,75 +139,31 @@ function summariesAsOf(customers: readonly CustomerOrders[], endDay: number): Cu
   return summaries;
 }
 
-interface FitRow {
-  id: string;
-  fitted_at: Date | string;
-  calibration_end: Date | string;
-  store_checkpoint: string | null;
-  orders_checkpoint: string | null;
-  rules_version: string;
-  customers: number;
-  repeat_customers: number;
-  r: number;
-  alpha: number;
-  a: number;
-  b: number;
-  bgnbd_log_likelihood: number;
-  bgnbd_converged: boolean;
-  gg_customers: number;
-  p: number | null;
-  q: number | null;
-  gamma: number | null;
-  gg_log_likelihood: number | null;
-  gg_converged: boolean | null;
-  excluded_no_repeat_spend: number;
-  excluded_first_after_end: number;
-  excluded_other_currency: number;
-  load_ms: number;
-  bgnbd_fit_ms: number;
-  gg_fit_ms: number;
-}
-
-/** The date column as YYYY-MM-DD, whether the driver answers text or a Date at local midnight. */
-function dateText(value: Date | string): string {
-  if (typeof value === 'string') return value.slice(0, 10);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-}
-
-const num = (value: number | string | null): number | null => (value === null ? null : Number(value));
-
-function fitOf(row: FitRow): ClvFit {
-  const p = num(row.p);
-  const q = num(row.q);
-  const gamma = num(row.gamma);
+function fitOf(row: ClvFitEntity): ClvFit {
+  const { p, q, gamma } = row;
   return {
     id: row.id,
-    fittedAt: new Date(row.fitted_at).toISOString(),
-    calibrationEnd: dateText(row.calibration_end),
-    storeCheckpoint: row.store_checkpoint,
-    ordersCheckpoint: row.orders_checkpoint,
-    rulesVersion: row.rules_version,
-    customers: Number(row.customers),
-    repeatCustomers: Number(row.repeat_customers),
-    bgNbd: { r: Number(row.r), alpha: Number(row.alpha), a: Number(row.a), b: Number(row.b) },
-    bgNbdFit: { logLikelihood: Number(row.bgnbd_log_likelihood), converged: row.bgnbd_converged },
+    fittedAt: row.fittedAt.toISOString(),
+    calibrationEnd: row.calibrationEnd,
+    storeCheckpoint: row.storeCheckpoint,
+    ordersCheckpoint: row.ordersCheckpoint,
+    rulesVersion: row.rulesVersion,
+    customers: row.customers,
+    repeatCustomers: row.repeatCustomers,
+    bgNbd: { r: row.r, alpha: row.alpha, a: row.a, b: row.b },
+    bgNbdFit: { logLikelihood: row.bgnbdLogLikelihood, converged: row.bgnbdConverged },
     gammaGamma: p === null || q === null || gamma === null ? null : { p, q, gamma },
     gammaGammaFit: {
-      customers: Number(row.gg_customers),
-      logLikelihood: num(row.gg_log_likelihood),
-      converged: row.gg_converged,
+      customers: row.ggCustomers,
+      logLikelihood: row.ggLogLikelihood,
+      converged: row.ggConverged,
     },
     excluded: {
-      repeatCustomersWithoutSpend: Number(row.excluded_no_repeat_spend),
-      firstPurchaseAfterEnd: Number(row.excluded_first_after_end),
-      ordersInOtherCurrencies: Number(row.excluded_other_currency),
+      repeatCustomersWithoutSpend: row.excludedNoRepeatSpend,
+      firstPurchaseAfterEnd: row.excludedFirstAfterEnd,
+      ordersInOtherCurrencies: row.excludedOtherCurrency,
     },
-    durationsMs: {
-      load: Number(row.load_ms),
-      bgNbdFit: Number(row.bgnbd_fit_ms),
-      gammaGammaFit: Number(row.gg_fit_ms),
-    },
+    durationsMs: { load: row.loadMs, bgNbdFit: row.bgnbdFitMs, gammaGammaFit: row.ggFitMs },
   };
 }
 
@@ -270,45 +227,41 @@ export class ClvService {
     const ggStarted = performance.now();
     const gg = spending.length > 0 ? fitGammaGamma(spending) : null;
     const ggMs = gg === null ? 0 : performance.now() - ggStarted;
-    const row: FitRow = {
+    const row: ClvFitEntity = {
       id,
-      fitted_at: options.now ?? new Date(),
-      calibration_end: isoDayOf(endDay),
-      store_checkpoint: storeCheckpoint,
-      orders_checkpoint: ordersCheckpoint,
-      rules_version: this.rules.version,
+      fittedAt: options.now ?? new Date(),
+      calibrationEnd: isoDayOf(endDay),
+      storeCheckpoint,
+      ordersCheckpoint,
+      rulesVersion: this.rules.version,
       customers: summaries.length,
-      repeat_customers: repeat.length,
+      repeatCustomers: repeat.length,
       ...bg.parameters,
-      bgnbd_log_likelihood: bg.logLikelihood,
-      bgnbd_converged: bg.converged,
-      gg_customers: spending.length,
+      bgnbdLogLikelihood: bg.logLikelihood,
+      bgnbdConverged: bg.converged,
+      ggCustomers: spending.length,
       p: gg?.parameters.p ?? null,
       q: gg?.parameters.q ?? null,
       gamma: gg?.parameters.gamma ?? null,
-      gg_log_likelihood: gg?.logLikelihood ?? null,
-      gg_converged: gg?.converged ?? null,
-      excluded_no_repeat_spend: repeat.length - spending.length,
-      excluded_first_after_end: orders.length - summaries.length,
-      excluded_other_currency: otherCurrency,
-      load_ms: Math.round(loadMs),
-      bgnbd_fit_ms: Math.round(bgMs),
-      gg_fit_ms: Math.round(ggMs),
+      ggLogLikelihood: gg?.logLikelihood ?? null,
+      ggConverged: gg?.converged ?? null,
+      excludedNoRepeatSpend: repeat.length - spending.length,
+      excludedFirstAfterEnd: orders.length - summaries.length,
+      excludedOtherCurrency: otherCurrency,
+      loadMs: Math.round(loadMs),
+      bgnbdFitMs: Math.round(bgMs),
+      ggFitMs: Math.round(ggMs),
     };
-    const columns = Object.keys(row) as (keyof FitRow)[];
-    await this.dataSource.query(
-      `INSERT INTO clv_fits (${columns.join(', ')}) VALUES (${columns.map((_, k) => `$${k + 1}`).join(', ')})`,
-      columns.map((column) => row[column]),
-    );
+    await this.dataSource.manager.insert(ClvFitEntity, row);
     return fitOf(row);
   }
 
   /** The recorded fits, newest first. */
   async listFits(limit = 20): Promise<ClvFit[]> {
-    const rows: FitRow[] = await this.dataSource.query(
-      'SELECT * FROM clv_fits ORDER BY fitted_at DESC, id DESC LIMIT $1',
-      [limit],
-    );
+    const rows = await this.dataSource.manager.find(ClvFitEntity, {
+      order: { fittedAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
     return rows.map(fitOf);
   }
 
