@@ -1,9 +1,12 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { readModels } from '@crm/catalog';
+import type { CustomerCommand } from '@crm/customers';
+import { CustomerCommandMessage } from '@crm/customers/http/customer-command.handler';
 import { CRM_CONFIG, DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
 import type { EventStore } from '@crm/event-store';
-import { ProjectorService, swapRebuildProjections, verifyProjections } from '@crm/projections';
+import { ProjectorService, swapRebuildProjections, verifyProjections, type SwapResult } from '@crm/projections';
 import type { DataSource } from 'typeorm';
-import { verifyCommand } from '../../apps/cli/src/projections.command';
+import { swapRebuildCommand, verifyCommand } from '../../apps/cli/src/projections.command';
 import { expectEventually } from '../support/eventually';
 import { describeOnPostgresServer } from '../support/server-suites';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -174,39 +177,338 @@ describeOnPostgresServer('crm projections verify and rebuild --swap (PostgreSQL 
     expect(limited.lines.slice(4)).toEqual(all.lines.slice(12));
   });
 
-  it('swaps in rebuilt tables while queries keep being answered, keeping index names and views', async () => {
-    const indexesBefore = await indexNames();
-    const revenueBefore = (
-      await t.as('reader').get('/analytics/revenue?from=2025-01-01&to=2026-01-01&groupBy=category').expect(200)
-    ).body;
-    let reading = true;
-    const answers: number[] = [];
-    const reader = (async () => {
-      while (reading) answers.push((await t.as('reader').get('/customers/vr-1')).status);
-    })();
+  /** Customers appended in bulk for the swaps: enough that the new tables take a while to fill. */
+  const SWAP_CUSTOMERS = 300;
+  const PURCHASES_EACH = 8;
+  /** Swap customers that keep receiving purchases, and are read most, while a swap runs. */
+  const HOT = 12;
+  const swapId = (n: number): string => `sw-${n}`;
+  const purchaseLines = (amountMinor: number) => [
+    { sku: 'SKU-S', category: 'books', quantity: 1, unitPriceMinor: amountMinor },
+  ];
+  /** Each swap customer's purchase amounts in stream order; an amount is listed before its command is sent. */
+  const sent = new Map<string, number[]>();
+  let livePurchases = 0;
+
+  /** The swap customers and their purchases, through the command bus (as `crm import` sends them), six at a time. */
+  async function bulkCustomers(): Promise<void> {
+    const bus = t.app.get(CommandBus);
+    const send = (customerId: string, commandId: string, command: CustomerCommand) =>
+      bus.execute(
+        new CustomerCommandMessage(customerId, command, {
+          commandId,
+          correlationId: 'verified-rebuilds:bulk',
+          actor: 'test:bulk',
+          occurredAt: command.data.occurredAt,
+        }),
+      );
+    const one = async (n: number): Promise<void> => {
+      const customerId = swapId(n);
+      const amounts: number[] = [];
+      sent.set(customerId, amounts);
+      await send(customerId, `${customerId}:register`, {
+        type: 'RegisterCustomer',
+        data: {
+          customerId,
+          kind: 'individual',
+          profile: { name: `Swap ${n}`, region: 'south' },
+          occurredAt: new Date(Date.UTC(2024, 0, 1)),
+        },
+      });
+      for (let p = 0; p < PURCHASES_EACH; p++) {
+        const amount = 1_000 + n * 7 + p * 13;
+        amounts.push(amount);
+        await send(customerId, `${customerId}:b-${p}`, {
+          type: 'RecordPurchase',
+          data: {
+            orderId: `b-${p}`,
+            currency: 'EUR',
+            channel: 'web',
+            lines: purchaseLines(amount),
+            occurredAt: new Date(Date.UTC(2024, 1 + p, 1, 10)),
+          },
+        });
+      }
+    };
+    const waiting = Array.from({ length: SWAP_CUSTOMERS }, (_, n) => n);
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let n = waiting.shift(); n !== undefined; n = waiting.shift()) await one(n);
+      }),
+    );
+  }
+
+  let swapCustomersAdded: Promise<void> | undefined;
+  /** The swap customers, added once for the tests that need them, and every read model caught up. */
+  const swapCustomers = (): Promise<void> => (swapCustomersAdded ??= bulkCustomers().then(caughtUp));
+
+  /** One more purchase of a swap customer, over HTTP. */
+  async function purchaseOverHttp(customerId: string): Promise<void> {
+    const k = livePurchases++;
+    const amount = 500 + k;
+    sent.get(customerId)!.push(amount);
+    await t
+      .as('writer')
+      .post(`/customers/${customerId}/purchases`)
+      .send({
+        orderId: `live-${k}`,
+        currency: 'EUR',
+        channel: 'web',
+        lines: purchaseLines(amount),
+        occurredAt: new Date(Date.UTC(2024, 10, 1) + k * 60_000).toISOString(),
+      })
+      .expect(201);
+  }
+
+  interface CustomerAnswer {
+    readonly purchaseCount: number;
+    readonly revision: number;
+    readonly grossSpendMinor: number;
+    readonly netSpendMinor: number;
+  }
+
+  /**
+   * What is wrong with an answer of GET /customers/:id for a swap customer:
+   * its row must be the fold of the registration and of the first n purchases
+   * sent (revision n, spend their sum), n no smaller than `floor`, the count an
+   * answer received before this request was sent had shown.
+   */
+  function inconsistency(customerId: string, body: CustomerAnswer, floor: number): string | null {
+    const amounts = sent.get(customerId)!;
+    const n = body.purchaseCount;
+    if (n < floor) return `${customerId}: ${n} purchases after an earlier answer showed ${floor}`;
+    if (n > amounts.length) return `${customerId}: ${n} purchases, only ${amounts.length} sent`;
+    const spend = amounts.slice(0, n).reduce((sum, amount) => sum + amount, 0);
+    if (body.revision !== n || body.grossSpendMinor !== spend || body.netSpendMinor !== spend) {
+      return (
+        `${customerId}: ${n} purchases at revision ${body.revision}, gross ${body.grossSpendMinor}, ` +
+        `net ${body.netSpendMinor}; the first ${n} purchases sent make ${spend}`
+      );
+    }
+    return null;
+  }
+
+  /** Rows of the new customer_summary table a swap is filling, or null when there is none. */
+  async function newSummaryRows(): Promise<number | null> {
+    const [table]: Array<{ name: string }> = await dataSource.query(
+      `SELECT tablename AS name FROM pg_tables
+        WHERE schemaname = current_schema() AND tablename ~ '^swap_[0-9a-f]{8}_customer_summary$'`,
+    );
+    if (!table) return null;
     try {
-      const results = await swapRebuildProjections(store, dataSource, readModels.projections, { batchSize: 5 });
+      const [{ n }]: Array<{ n: number }> = await dataSource.query(`SELECT count(*)::int AS n FROM "${table.name}"`);
+      return n;
+    } catch {
+      // Switched in (renamed) between the two statements.
+      return null;
+    }
+  }
+
+  interface Load {
+    /** Answers of GET /customers/:id, every one checked. */
+    readonly answers: number;
+    /**
+     * For each answer given while a new customer_summary table existed (found
+     * before the request was sent and after the answer came), its rows after
+     * the answer.
+     */
+    readonly duringBuild: number[];
+    /** Purchases accepted over HTTP meanwhile. */
+    readonly purchases: number;
+    readonly problems: string[];
+  }
+
+  /**
+   * Runs `work` while one writer sends purchases to the hot swap customers
+   * over HTTP and three readers read swap customers (mostly hot ones) and
+   * check every answer.
+   */
+  async function underLoad(work: () => Promise<void>): Promise<Load> {
+    const hot = Array.from({ length: HOT }, (_, n) => swapId(n));
+    const seen = new Map<string, number>();
+    const problems: string[] = [];
+    const duringBuild: number[] = [];
+    let answers = 0;
+    let purchases = 0;
+    let running = true;
+    const writer = (async () => {
+      for (let k = 0; running; k++) {
+        await purchaseOverHttp(hot[k % HOT]!);
+        purchases++;
+      }
+    })();
+    const reader = async (r: number): Promise<void> => {
+      for (let k = 0; running; k++) {
+        const customerId = k % 4 === 3 ? swapId((r * 97 + k * 31) % SWAP_CUSTOMERS) : hot[(r * 5 + k) % HOT]!;
+        const floor = seen.get(customerId) ?? 0;
+        const before = await newSummaryRows();
+        const response = await t.as('reader').get(`/customers/${customerId}`);
+        const after = await newSummaryRows();
+        answers++;
+        if (response.status !== 200) {
+          problems.push(`${customerId}: ${response.status} ${JSON.stringify(response.body)}`);
+          continue;
+        }
+        const body = response.body as CustomerAnswer;
+        const problem = inconsistency(customerId, body, floor);
+        if (problem) problems.push(problem);
+        seen.set(customerId, Math.max(seen.get(customerId) ?? 0, body.purchaseCount));
+        if (before !== null && after !== null) duringBuild.push(after);
+      }
+    };
+    const readers = [0, 1, 2].map(reader);
+    try {
+      await work();
+    } finally {
+      running = false;
+      await Promise.all([writer, ...readers]);
+    }
+    return { answers, duringBuild, purchases, problems };
+  }
+
+  /** Runs a CLI command in this process, its standard output and error captured. */
+  async function cli(command: () => Promise<number>): Promise<{ code: number; stdout: string }> {
+    const written: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(chunk.toString());
+      return true;
+    });
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      return { code: await command(), stdout: written.join('') };
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+  }
+
+  const countOf = async (customerId: string): Promise<number> =>
+    ((await t.as('reader').get(`/customers/${customerId}`).expect(200)).body as CustomerAnswer).purchaseCount;
+
+  it('swaps in rebuilt tables while purchases and queries go on: each answer a whole row, never older than one given before', async () => {
+    await swapCustomers();
+    const indexesBefore = await indexNames();
+    // Revenue of 2025: the six first customers' purchases, none of those sent during the swap (2024).
+    const revenue = async () =>
+      (await t.as('reader').get('/analytics/revenue?from=2025-01-01&to=2026-01-01&groupBy=category').expect(200)).body;
+    const revenueBefore = await revenue();
+    const [{ customers }]: Array<{ customers: number }> = await dataSource.query(
+      'SELECT count(*)::int AS customers FROM customer_summary',
+    );
+    let results: SwapResult[] = [];
+    const load = await underLoad(async () => {
+      results = await swapRebuildProjections(store, dataSource, readModels.projections, {
+        batchSize: 5,
+        rebuildBatchSize: 60,
+      });
+    });
+    expect(results.map((r) => r.name)).toEqual(readModels.projections.map((p) => p.name));
+    expect(load.problems).toEqual([]);
+    expect(load.purchases).toBeGreaterThan(0);
+    // Answers given while the new tables were being filled: the new customer_summary partly filled, and growing.
+    const partly = load.duringBuild.filter((rows) => rows < customers);
+    expect(partly.length).toBeGreaterThan(0);
+    expect(new Set(partly).size).toBeGreaterThan(1);
+    expect(await indexNames()).toEqual(indexesBefore);
+    expect(await revenue()).toEqual(revenueBefore);
+    // The projector goes on from the new tables' checkpoint; the tables equal a fresh fold.
+    await purchaseOverHttp(swapId(0));
+    await expectEventually(async () => expect(await countOf(swapId(0))).toBe(sent.get(swapId(0))!.length));
+    await caughtUp();
+    const verified = await cli(() => verifyCommand(undefined, false, t.app.get<CrmConfig>(CRM_CONFIG)));
+    expect(verified.stdout).toMatch(/all \d+ read model\(s\) equal a fold from the first event/);
+    expect(verified.code).toBe(0);
+  }, 300_000);
+
+  it('switches in no older state than the live projector had reached, when it moved on after the new tables were brought to the head', async () => {
+    await swapCustomers();
+    const customerId = swapId(1);
+    let headReads = 0;
+    let reached = '';
+    // The real store, read as usual; after its second head read (the rebuild read the first), a purchase arrives
+    // and the live projector applies it before the switch.
+    const movingOn = new Proxy(store, {
+      get(target, property) {
+        if (property === 'headCheckpoint') {
+          return async () => {
+            const head = await target.headCheckpoint();
+            if (++headReads === 2) {
+              await purchaseOverHttp(customerId);
+              await expectEventually(async () => {
+                const { body } = await t.as('reader').get(`/customers/${customerId}`).expect(200);
+                expect(body.purchaseCount).toBe(sent.get(customerId)!.length);
+                reached = body.lastCheckpoint;
+              });
+            }
+            return head;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await swapRebuildProjections(movingOn, dataSource, readModels.projections, { batchSize: 50 });
+    expect(headReads).toBeGreaterThanOrEqual(2);
+    // At once, before another event could make the projector look at its checkpoint again.
+    expect(await countOf(customerId)).toBe(sent.get(customerId)!.length);
+    const [{ checkpoint }]: Array<{ checkpoint: string }> = await dataSource.query(
+      `SELECT checkpoint FROM projection_checkpoints WHERE name = 'customer_summary'`,
+    );
+    expect(store.compareCheckpoints(checkpoint, reached)).toBeGreaterThanOrEqual(0);
+  }, 120_000);
+
+  it('lets go of the live tables and tries again, rather than hold up a reader whose transaction holds one and asks for another', async () => {
+    await swapCustomers();
+    // A reader's transaction reads analytics_orders; the switch, which takes customer_summary first, then waits for
+    // analytics_orders; then the reader asks for customer_summary.
+    const reader = dataSource.createQueryRunner();
+    await reader.connect();
+    try {
+      await reader.startTransaction('REPEATABLE READ');
+      await reader.query('SELECT count(*) FROM analytics_orders');
+      const swap = swapRebuildProjections(store, dataSource, readModels.projections, { batchSize: 50 });
+      swap.catch(() => undefined);
+      await expectEventually(
+        async () => {
+          const [{ waiting }]: Array<{ waiting: number }> = await dataSource.query(
+            `SELECT count(*)::int AS waiting FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+              WHERE NOT l.granted AND l.mode = 'AccessExclusiveLock' AND c.relname = 'analytics_orders'
+                AND c.relnamespace = current_schema()::regnamespace`,
+          );
+          expect(waiting).toBe(1);
+        },
+        { timeoutMs: 60_000, intervalMs: 10 },
+      );
+      const [{ n }]: Array<{ n: number }> = await reader.query('SELECT count(*)::int AS n FROM customer_summary');
+      expect(n).toBeGreaterThan(SWAP_CUSTOMERS);
+      await reader.commitTransaction();
+      const results = await swap;
       expect(results.map((r) => r.name)).toEqual(readModels.projections.map((p) => p.name));
     } finally {
-      reading = false;
-      await reader;
+      if (reader.isTransactionActive) await reader.rollbackTransaction();
+      await reader.release();
     }
-    expect(answers.length).toBeGreaterThan(0);
-    expect([...new Set(answers)]).toEqual([200]);
-    // The hand-made damage is gone: the tables are the fold of the log.
-    const { body } = await t.as('reader').get('/customers/vr-2').expect(200);
-    expect(body.netSpendMinor).toBeGreaterThan(1);
-    expect(await indexNames()).toEqual(indexesBefore);
-    const revenueAfter = (
-      await t.as('reader').get('/analytics/revenue?from=2025-01-01&to=2026-01-01&groupBy=category').expect(200)
-    ).body;
-    expect(revenueAfter).toEqual(revenueBefore);
-    const verified = await verifyProjections(store, dataSource, readModels.projections, { batchSize: 50 });
-    expect(verified.filter((r) => r.missingFromLive + r.unexpectedInLive > 0)).toEqual([]);
-    // The projector goes on from the new tables' checkpoint.
+  }, 120_000);
+
+  it('through the CLI: crm projections rebuild --swap while purchases and queries go on, then crm projections verify exits 0', async () => {
+    await swapCustomers();
+    const config = t.app.get<CrmConfig>(CRM_CONFIG);
+    let swapped = { code: -1, stdout: '' };
+    const load = await underLoad(async () => {
+      swapped = await cli(() => swapRebuildCommand(undefined, config));
+    });
+    expect(swapped.code).toBe(0);
+    expect(swapped.stdout).toContain(`switched ${readModels.projections.length} table(s)`);
+    expect(load.problems).toEqual([]);
+    expect(load.purchases).toBeGreaterThan(0);
+    expect(load.duringBuild.length).toBeGreaterThan(0);
     await customer(7);
     await expectEventually(async () => {
       await t.as('reader').get('/customers/vr-7').expect(200);
     });
-  });
+    await caughtUp();
+    const verified = await cli(() => verifyCommand(undefined, false, config));
+    expect(verified.stdout).toMatch(/all \d+ read model\(s\) equal a fold from the first event/);
+    expect(verified.code).toBe(0);
+  }, 300_000);
 });

@@ -281,13 +281,55 @@ export interface SwapResult {
 }
 
 /**
+ * How long the switch waits for the live tables (readers finishing) before it
+ * lets go of everything and tries again: below PostgreSQL's deadlock_timeout
+ * (1 s by default), so that a reader whose transaction holds one of the tables
+ * and then asks for another never waits on the switch long enough to be
+ * chosen as a deadlock victim, and readers queue behind the switch at most
+ * this long.
+ */
+export const SWITCH_LOCK_TIMEOUT_MS = 500;
+
+/** How long the switch keeps trying before it gives up, leaving the live tables in place. */
+const SWITCH_DEADLINE_MS = 60_000;
+
+/** A row of a checkpoint table, as the switch reads it. */
+interface CheckpointRow {
+  readonly name: string;
+  readonly checkpoint: string | null;
+  readonly events_applied: string;
+  readonly last_event_recorded_at: Date | null;
+}
+
+/** PostgreSQL's lock_not_available: a lock not granted within lock_timeout. */
+function isLockTimeout(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code;
+  return code === '55P03' || (error as { code?: unknown } | null)?.code === '55P03';
+}
+
+/**
  * `crm projections rebuild --swap`: rebuilds into shadow tables while the
  * live tables keep serving, folds what arrived meanwhile, then in one
  * transaction takes the live tables, puts the new ones in their place (names,
  * index names and the views that read them kept) and sets the checkpoints to
  * where the new tables stand. Readers see the old tables or the new ones,
- * never a half-built one; a running projector finds its checkpoint moved and
- * goes on from the new one.
+ * never a half-built one, and never a state older than one already shown:
+ *
+ * - the switch first takes the live projections' checkpoint rows (FOR
+ *   UPDATE), the lock a projector batch takes first, before its table: no
+ *   batch is then under way or can start on the live tables, and the switch
+ *   and a batch never wait on each other in opposite orders;
+ * - if the live projector had applied events after the new tables were
+ *   brought to the store's head, the new tables are folded up to the live
+ *   checkpoint before the switch (on the embedded database, where an open
+ *   transaction holds back every other connection, the switch instead lets go
+ *   and brings the new tables further first);
+ * - then it takes the tables, waiting at most SWITCH_LOCK_TIMEOUT_MS for
+ *   readers, else lets go and tries again.
+ *
+ * A running projector goes on from the new checkpoint: where the new tables
+ * stand exactly where it stood, its next batch applies to them; where they
+ * stand further, it finds its checkpoint moved and restarts from the stored one.
  */
 export async function swapRebuildProjections(
   store: EventStore,
@@ -299,39 +341,86 @@ export async function swapRebuildProjections(
   return withShadowTables(live, projections, 'swap', async (shadow, pairs) => {
     const rebuilt = await rebuildProjections(store, shadow, projections, options);
     await buildSecondaryIndexes(live.manager, pairs.slice(0, projections.length));
-    // What arrived during the rebuild; the projector applies what arrives after the swap.
-    const head = await store.headCheckpoint();
-    for (const projection of projections) await foldForward(store, shadow, projection, head, options.batchSize);
-    const shadowCheckpoints = await Promise.all(projections.map(async (p) => readCheckpoint(shadow.manager, p.name)));
-    await live.transaction(async (manager) => {
-      const tables = pairs.slice(0, projections.length);
-      await manager.query(`LOCK TABLE ${tables.map((pair) => quote(pair.live)).join(', ')} IN ACCESS EXCLUSIVE MODE`);
-      const views = await dependentViews(
-        manager,
-        tables.map((pair) => pair.live),
-      );
-      for (const view of [...views].reverse()) await manager.query(`DROP VIEW ${quote(view.name)}`);
-      for (const pair of tables) await swapTable(manager, pair);
-      for (const view of views) await manager.query(`CREATE VIEW ${quote(view.name)} AS ${view.definition}`);
-      const checkpoints = quote(live.getMetadata(ProjectionCheckpointEntity).tableName);
-      for (const [index, projection] of projections.entries()) {
-        const row = shadowCheckpoints[index];
-        await ensureCheckpointRow(manager, projection.name);
-        await manager.query(
-          `UPDATE ${checkpoints} SET checkpoint = $2, events_applied = $3, last_event_recorded_at = $4, updated_at = now()
-            WHERE name = $1`,
-          [projection.name, row?.checkpoint ?? null, row?.eventsApplied ?? 0, row?.lastEventRecordedAt ?? null],
+    const tables = pairs.slice(0, projections.length);
+    const shadowCheckpoints = quote(pairs[projections.length]!.shadow);
+    const checkpoints = quote(live.getMetadata(ProjectionCheckpointEntity).tableName);
+    const names = projections.map((projection) => projection.name);
+    // The embedded database runs one transaction at a time: while the switch holds its locks, no other connection
+    // (the store's, the new tables') gets an answer.
+    const foldWhileHolding = store.kind !== 'pglite';
+    const deadline = Date.now() + SWITCH_DEADLINE_MS;
+    for (;;) {
+      // What arrived during the rebuild; the projector applies what arrives after the switch.
+      const head = await store.headCheckpoint();
+      for (const projection of projections) await foldForward(store, shadow, projection, head, options.batchSize);
+      let switched: CheckpointRow[] | null = null;
+      try {
+        switched = await live.transaction(async (manager): Promise<CheckpointRow[] | null> => {
+          for (const name of names) await ensureCheckpointRow(manager, name);
+          const held: Array<Pick<CheckpointRow, 'name' | 'checkpoint'>> = await manager.query(
+            `SELECT name, checkpoint FROM ${checkpoints} WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE`,
+            [names],
+          );
+          const built = async (): Promise<CheckpointRow[]> =>
+            manager.query(
+              `SELECT name, checkpoint, events_applied, last_event_recorded_at FROM ${shadowCheckpoints}
+                WHERE name = ANY($1::text[])`,
+              [names],
+            );
+          const before = await built();
+          for (const projection of projections) {
+            const reached = held.find((row) => row.name === projection.name)?.checkpoint ?? null;
+            const own = before.find((row) => row.name === projection.name)?.checkpoint ?? null;
+            if (reached === null || (own !== null && store.compareCheckpoints(own, reached) >= 0)) continue;
+            // The live projector went further than the new tables: they must not step back behind it.
+            if (!foldWhileHolding) return null;
+            await foldForward(store, shadow, projection, reached, options.batchSize);
+          }
+          const rows = await built();
+          await manager.query(`SET LOCAL lock_timeout = '${SWITCH_LOCK_TIMEOUT_MS}ms'`);
+          await manager.query(
+            `LOCK TABLE ${tables.map((pair) => quote(pair.live)).join(', ')} IN ACCESS EXCLUSIVE MODE`,
+          );
+          const views = await dependentViews(
+            manager,
+            tables.map((pair) => pair.live),
+          );
+          for (const view of [...views].reverse()) await manager.query(`DROP VIEW ${quote(view.name)}`);
+          for (const pair of tables) await swapTable(manager, pair);
+          for (const view of views) await manager.query(`CREATE VIEW ${quote(view.name)} AS ${view.definition}`);
+          for (const name of names) {
+            const row = rows.find((candidate) => candidate.name === name);
+            await manager.query(
+              `UPDATE ${checkpoints} SET checkpoint = $2, events_applied = $3, last_event_recorded_at = $4, updated_at = now()
+                WHERE name = $1`,
+              [name, row?.checkpoint ?? null, row?.events_applied ?? 0, row?.last_event_recorded_at ?? null],
+            );
+          }
+          return rows;
+        });
+      } catch (error) {
+        if (!isLockTimeout(error)) throw error;
+      }
+      if (switched) {
+        const seconds = (Date.now() - started) / 1000;
+        return projections.map((projection, index) => {
+          const row = switched.find((candidate) => candidate.name === projection.name);
+          return {
+            name: projection.name,
+            table: pairs[index]!.live,
+            eventsApplied: Number(row?.events_applied ?? rebuilt[index]!.eventsApplied),
+            checkpoint: row?.checkpoint ?? null,
+            seconds,
+          };
+        });
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the live tables stayed in use for ${SWITCH_DEADLINE_MS / 1000} s (a long transaction reading them?): ` +
+            'nothing was switched, the live tables keep serving',
         );
       }
-    });
-    const seconds = (Date.now() - started) / 1000;
-    return projections.map((projection, index) => ({
-      name: projection.name,
-      table: pairs[index]!.live,
-      eventsApplied: Number(shadowCheckpoints[index]?.eventsApplied ?? rebuilt[index]!.eventsApplied),
-      checkpoint: shadowCheckpoints[index]?.checkpoint ?? null,
-      seconds,
-    }));
+    }
   });
 }
 
