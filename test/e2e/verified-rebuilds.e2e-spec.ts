@@ -512,3 +512,85 @@ describeOnPostgresServer('crm projections verify and rebuild --swap (PostgreSQL 
     expect(verified.code).toBe(0);
   }, 300_000);
 });
+
+describe('crm projections verify and rebuild --swap on the embedded database', () => {
+  let t: TestApp;
+  let store: EventStore;
+  let dataSource: DataSource;
+
+  const purchase = (customerId: string, orderId: string) =>
+    t
+      .as('writer')
+      .post(`/customers/${customerId}/purchases`)
+      .send({
+        orderId,
+        currency: 'EUR',
+        channel: 'web',
+        lines: line(orderId.length),
+        occurredAt: '2025-03-01T10:00:00Z',
+      })
+      .expect(201);
+  const countOf = async (customerId: string): Promise<number> =>
+    (await t.as('reader').get(`/customers/${customerId}`).expect(200)).body.purchaseCount;
+  const differing = async () =>
+    (await verifyProjections(store, dataSource, readModels.projections, { batchSize: 50 })).filter(
+      (r) => r.missingFromLive + r.unexpectedInLive > 0,
+    );
+
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+    store = t.app.get<EventStore>(EVENT_STORE);
+    dataSource = t.app.get<DataSource>(DATA_SOURCE);
+    for (const c of [1, 2, 3]) {
+      await t
+        .as('writer')
+        .post('/customers')
+        .send({ customerId: `em-${c}`, kind: 'individual', name: `Embedded ${c}`, occurredAt: '2025-01-01T00:00:00Z' })
+        .expect(201);
+      await purchase(`em-${c}`, 'o-1');
+    }
+    await expectEventually(async () => expect(await countOf('em-3')).toBe(1));
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('verifies the live tables while the projector runs', async () => {
+    expect(await differing()).toEqual([]);
+    await dataSource.query(`UPDATE customer_summary SET purchase_count = 5 WHERE customer_id = 'em-3'`);
+    expect((await differing()).map((r) => [r.name, r.missingFromLive, r.unexpectedInLive])).toEqual([
+      ['customer_summary', 1, 1],
+    ]);
+  }, 60_000);
+
+  it('switches in no older state than the live projector had reached, when it moved on after the new tables were brought to the head', async () => {
+    let headReads = 0;
+    // As on the server: after the second head read, a purchase the live projector applies before the switch.
+    const movingOn = new Proxy(store, {
+      get(target, property) {
+        if (property === 'headCheckpoint') {
+          return async () => {
+            const head = await target.headCheckpoint();
+            if (++headReads === 2) {
+              await purchase('em-1', 'o-2');
+              await expectEventually(async () => expect(await countOf('em-1')).toBe(2));
+            }
+            return head;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await swapRebuildProjections(movingOn, dataSource, readModels.projections, { batchSize: 50 });
+    // The switch found the new tables behind, let go, and brought them further before switching.
+    expect(headReads).toBeGreaterThanOrEqual(3);
+    expect(await countOf('em-1')).toBe(2);
+    // The hand-made damage is gone, and the projector goes on.
+    expect(await countOf('em-3')).toBe(1);
+    await purchase('em-2', 'o-2');
+    await expectEventually(async () => expect(await countOf('em-2')).toBe(2));
+    expect(await differing()).toEqual([]);
+  }, 120_000);
+});

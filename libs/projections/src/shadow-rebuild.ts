@@ -170,9 +170,9 @@ export async function verifyProjections(
       }
       const report = await live.transaction('REPEATABLE READ', async (manager) => {
         const now = await liveCheckpoints(manager, projections);
-        const shadows = await Promise.all(
-          projections.map(async (p) => (await readCheckpoint(shadow.manager, p.name))?.checkpoint ?? null),
-        );
+        // Through this transaction's connection, as the comparison reads the new tables: on the embedded database
+        // an open transaction holds back every other connection.
+        const shadows = await checkpointsIn(manager, pairs[projections.length]!.shadow, projections);
         if (now.some((checkpoint, index) => checkpoint !== shadows[index])) return null;
         const results: ProjectionVerification[] = [];
         for (const [index, projection] of projections.entries()) {
@@ -196,6 +196,19 @@ async function liveCheckpoints(
   projections: readonly RowProjection<ObjectLiteral>[],
 ): Promise<Array<string | null>> {
   return Promise.all(projections.map(async (p) => (await readCheckpoint(manager, p.name))?.checkpoint ?? null));
+}
+
+/** The projections' checkpoints in a checkpoint table named outright (a shadow copy), null where none. */
+async function checkpointsIn(
+  manager: EntityManager,
+  table: string,
+  projections: readonly RowProjection<ObjectLiteral>[],
+): Promise<Array<string | null>> {
+  const rows: Array<{ name: string; checkpoint: string | null }> = await manager.query(
+    `SELECT name, checkpoint FROM ${quote(table)} WHERE name = ANY($1::text[])`,
+    [projections.map((p) => p.name)],
+  );
+  return projections.map((p) => rows.find((row) => row.name === p.name)?.checkpoint ?? null);
 }
 
 /** The lowest live checkpoint among the projections (null when one has none): where the shared rebuild stops. */
