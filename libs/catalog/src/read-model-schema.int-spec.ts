@@ -1,8 +1,6 @@
-import { EmbeddedPostgres } from '@crm/event-store';
 import type { PoolConfig } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
-import { createScratchDatabase, postgresServerUnavailable } from '../../../test/support/databases';
-import { describeSkipped } from '../../../test/support/server-suites';
+import { describeOnEveryDatabase } from '../../../test/support/server-suites';
 import { readModels } from './read-models';
 
 /** The product's data source, without running anything at start: the tests migrate it. */
@@ -87,74 +85,57 @@ async function indexesOfEntities(dataSource: DataSource): Promise<IndexShape[]> 
   }
 }
 
-function describeSchema(title: string, open: () => Promise<{ connection: PoolConfig; close(): Promise<void> }>) {
-  describe(`read-model entities against the migrated schema on ${title}`, () => {
-    let dataSource: DataSource;
-    let close: () => Promise<void>;
+describeOnEveryDatabase('read-model entities against the migrated schema', 'entities', (open) => {
+  let dataSource: DataSource;
+  let close: () => Promise<void>;
 
-    beforeAll(async () => {
-      const opened = await open();
-      close = opened.close;
-      dataSource = dataSourceOf(opened.connection);
-      await dataSource.initialize();
-      await dataSource.runMigrations({ transaction: 'each' });
-    }, 60_000);
+  beforeAll(async () => {
+    const opened = await open();
+    close = opened.close;
+    dataSource = dataSourceOf(opened.connection);
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+  }, 60_000);
 
-    afterAll(async () => {
-      if (dataSource?.isInitialized) await dataSource.destroy();
-      await close?.();
-    });
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await close?.();
+  });
 
-    it('has an entity for every table the migrations create', async () => {
-      const tables: Array<{ name: string }> = await dataSource.query(
-        `SELECT tablename AS name FROM pg_tables
+  it('has an entity for every table the migrations create', async () => {
+    const tables: Array<{ name: string }> = await dataSource.query(
+      `SELECT tablename AS name FROM pg_tables
           WHERE schemaname = current_schema() AND tablename <> 'read_model_migrations' ORDER BY 1`,
-      );
-      const entityTables = dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort();
-      expect(entityTables).toEqual(tables.map((table) => table.name));
-    });
+    );
+    const entityTables = dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort();
+    expect(entityTables).toEqual(tables.map((table) => table.name));
+  });
 
-    it('leaves TypeORM nothing to change: columns, types, nullability, defaults, primary keys, indexes', async () => {
-      const sql = await dataSource.driver.createSchemaBuilder().log();
-      expect(sql.upQueries.map((query) => query.query)).toEqual([]);
-    });
+  it('leaves TypeORM nothing to change: columns, types, nullability, defaults, primary keys, indexes', async () => {
+    const sql = await dataSource.driver.createSchemaBuilder().log();
+    expect(sql.upQueries.map((query) => query.query)).toEqual([]);
+  });
 
-    it('declares every primary key with the migrations’ columns, in their order', async () => {
-      const keys: Array<{ table: string; columns: string[] }> = await dataSource.query(
-        `SELECT t.relname AS "table",
+  it('declares every primary key with the migrations’ columns, in their order', async () => {
+    const keys: Array<{ table: string; columns: string[] }> = await dataSource.query(
+      `SELECT t.relname AS "table",
                 array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n)
                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns
            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
           WHERE c.contype = 'p' AND t.relnamespace = current_schema()::regnamespace AND t.relname <> 'read_model_migrations'
           ORDER BY 1`,
-      );
-      const declared = dataSource.entityMetadatas
-        .map((metadata) => ({
-          table: metadata.tableName,
-          columns: metadata.primaryColumns.map((column) => column.databaseName),
-        }))
-        .sort((a, b) => a.table.localeCompare(b.table));
-      expect(declared).toEqual(keys.map((key) => ({ ...key, columns: [...key.columns] })));
-    });
-
-    it('declares every index with the migrations’ name, columns in order, uniqueness and predicate', async () => {
-      const migrated = await indexesInDatabase(dataSource.manager);
-      expect(await indexesOfEntities(dataSource)).toEqual(migrated);
-    });
+    );
+    const declared = dataSource.entityMetadatas
+      .map((metadata) => ({
+        table: metadata.tableName,
+        columns: metadata.primaryColumns.map((column) => column.databaseName),
+      }))
+      .sort((a, b) => a.table.localeCompare(b.table));
+    expect(declared).toEqual(keys.map((key) => ({ ...key, columns: [...key.columns] })));
   });
-}
 
-describeSchema('embedded PGlite', async () => {
-  const embedded = await EmbeddedPostgres.start();
-  return { connection: embedded.connectionConfig(), close: () => embedded.stop() };
+  it('declares every index with the migrations’ name, columns in order, uniqueness and predicate', async () => {
+    const migrated = await indexesInDatabase(dataSource.manager);
+    expect(await indexesOfEntities(dataSource)).toEqual(migrated);
+  });
 });
-
-const unavailable = postgresServerUnavailable();
-if (unavailable) {
-  describeSkipped('read-model entities against the migrated schema on the PostgreSQL server', unavailable);
-} else {
-  describeSchema('the PostgreSQL server', async () => {
-    const database = await createScratchDatabase('entities');
-    return { connection: { connectionString: database.url }, close: () => database.drop() };
-  });
-}

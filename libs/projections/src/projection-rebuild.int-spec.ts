@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EmbeddedPostgres, PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
+import { PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
 import { Pool, type PoolConfig } from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
-import { createScratchDatabase, postgresServerUnavailable } from '../../../test/support/databases';
 import { expectEventually } from '../../../test/support/eventually';
-import { describeSkipped } from '../../../test/support/server-suites';
+import { describeOnEveryDatabase } from '../../../test/support/server-suites';
 import { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';
 import type { RowProjection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
@@ -147,88 +146,69 @@ async function expectedTables(store: EventStore): Promise<{ tally: RebuildTallyE
   return { tally: kept.sort((a, b) => (a.stream < b.stream ? -1 : 1)), events: events.length };
 }
 
-function describeRebuild(
-  name: string,
-  open: () => Promise<{ environment: Environment; cleanup(): Promise<void> }>,
-): void {
-  describe(`rebuild from position 0 on ${name}`, () => {
-    let environment: Environment;
-    let cleanup: () => Promise<void>;
+describeOnEveryDatabase('rebuild from position 0', 'rebuild', (open) => {
+  let environment: Environment;
+  let cleanup: () => Promise<void>;
 
-    beforeAll(async () => {
-      ({ environment, cleanup } = await open());
-      await untilVisible(environment.store, await appendStory(environment.store));
-    }, 60_000);
+  beforeAll(async () => {
+    const database = await open();
+    cleanup = database.close;
+    environment = await openEnvironment(database.connection, database.kind);
+    await untilVisible(environment.store, await appendStory(environment.store));
+  }, 60_000);
 
-    afterAll(async () => {
-      await environment?.dispose();
-      await cleanup?.();
-    }, 60_000);
+  afterAll(async () => {
+    await environment?.dispose();
+    await cleanup?.();
+  }, 60_000);
 
-    const tallyRows = () => environment.dataSource.manager.find(RebuildTallyEntity, { order: { stream: 'ASC' } });
+  const tallyRows = () => environment.dataSource.manager.find(RebuildTallyEntity, { order: { stream: 'ASC' } });
 
-    it.each([
-      ['in batches of 7, two rows kept between batches', 7, 2],
-      ['in batches of 7, no row kept between batches', 7, 0],
-      ['in batches of 50, every row kept', 50, 1_000],
-      ['in one batch', 5_000, 20_000],
-    ])('folds every event exactly once %s', async (_label, rebuildBatchSize, rebuildCachedRows) => {
-      const { store, dataSource } = environment;
-      const expected = await expectedTables(store);
-      const results = await rebuildProjections(store, dataSource, [tally, eventRows], {
-        batchSize: 5,
-        rebuildBatchSize,
-        rebuildCachedRows,
-      });
-      expect(await tallyRows()).toEqual(expected.tally);
-      const events = await dataSource.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM test_rebuild_events');
-      expect(events).toEqual([{ n: expected.events, d: expected.events }]);
-
-      const head = await store.headCheckpoint();
-      const checkpoints = await dataSource.manager.find(ProjectionCheckpointEntity, { order: { name: 'ASC' } });
-      expect(checkpoints.map((c) => [c.name, c.checkpoint, Number(c.eventsApplied)])).toEqual([
-        [eventRows.name, results[1]!.checkpoint, expected.events],
-        [tally.name, results[0]!.checkpoint, expected.events],
-      ]);
-      // The last event of the log is in another stream: both stop at the last one they read.
-      expect(results.map((r) => r.eventsApplied)).toEqual([expected.events, expected.events]);
-      expect(store.compareCheckpoints(results[0]!.checkpoint!, head!)).toBeLessThan(0);
+  it.each([
+    ['in batches of 7, two rows kept between batches', 7, 2],
+    ['in batches of 7, no row kept between batches', 7, 0],
+    ['in batches of 50, every row kept', 50, 1_000],
+    ['in one batch', 5_000, 20_000],
+  ])('folds every event exactly once %s', async (_label, rebuildBatchSize, rebuildCachedRows) => {
+    const { store, dataSource } = environment;
+    const expected = await expectedTables(store);
+    const results = await rebuildProjections(store, dataSource, [tally, eventRows], {
+      batchSize: 5,
+      rebuildBatchSize,
+      rebuildCachedRows,
     });
+    expect(await tallyRows()).toEqual(expected.tally);
+    const events = await dataSource.query(
+      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM test_rebuild_events',
+    );
+    expect(events).toEqual([{ n: expected.events, d: expected.events }]);
 
-    it('stops at the first batch that fails, with every earlier batch committed and nothing left in flight', async () => {
-      const { store, dataSource } = environment;
-      const failing = await store.append('tally-fail', [{ id: randomUUID(), type: 'Failed', data: {}, metadata: {} }], {
-        expectedRevision: 'no-stream',
-      });
-      await untilVisible(store, failing.checkpoint);
-      await expect(
-        rebuildProjections(store, dataSource, [tally, eventRows], { batchSize: 5, rebuildBatchSize: 10 }),
-      ).rejects.toThrow('fold refused tally-fail@0');
-      const [checkpoint] = await dataSource.query('SELECT events_applied FROM projection_checkpoints WHERE name = $1', [
-        tally.name,
-      ]);
-      const failedAt = (await store.readAll({ maxCount: 10_000, filter: { streamPrefixes: ['tally-'] } })).length - 1;
-      // Batches of 10 events: the batch holding the failing event is not committed, every one before it is.
-      expect(Number(checkpoint.events_applied)).toBe(Math.floor(failedAt / 10) * 10);
-      expect(await dataSource.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
-    });
+    const head = await store.headCheckpoint();
+    const checkpoints = await dataSource.manager.find(ProjectionCheckpointEntity, { order: { name: 'ASC' } });
+    expect(checkpoints.map((c) => [c.name, c.checkpoint, Number(c.eventsApplied)])).toEqual([
+      [eventRows.name, results[1]!.checkpoint, expected.events],
+      [tally.name, results[0]!.checkpoint, expected.events],
+    ]);
+    // The last event of the log is in another stream: both stop at the last one they read.
+    expect(results.map((r) => r.eventsApplied)).toEqual([expected.events, expected.events]);
+    expect(store.compareCheckpoints(results[0]!.checkpoint!, head!)).toBeLessThan(0);
   });
-}
 
-describeRebuild('embedded PGlite', async () => {
-  const embedded = await EmbeddedPostgres.start();
-  return { environment: await openEnvironment(embedded.connectionConfig(), 'pglite'), cleanup: () => embedded.stop() };
+  it('stops at the first batch that fails, with every earlier batch committed and nothing left in flight', async () => {
+    const { store, dataSource } = environment;
+    const failing = await store.append('tally-fail', [{ id: randomUUID(), type: 'Failed', data: {}, metadata: {} }], {
+      expectedRevision: 'no-stream',
+    });
+    await untilVisible(store, failing.checkpoint);
+    await expect(
+      rebuildProjections(store, dataSource, [tally, eventRows], { batchSize: 5, rebuildBatchSize: 10 }),
+    ).rejects.toThrow('fold refused tally-fail@0');
+    const [checkpoint] = await dataSource.query('SELECT events_applied FROM projection_checkpoints WHERE name = $1', [
+      tally.name,
+    ]);
+    const failedAt = (await store.readAll({ maxCount: 10_000, filter: { streamPrefixes: ['tally-'] } })).length - 1;
+    // Batches of 10 events: the batch holding the failing event is not committed, every one before it is.
+    expect(Number(checkpoint.events_applied)).toBe(Math.floor(failedAt / 10) * 10);
+    expect(await dataSource.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
 });
-
-const unavailable = postgresServerUnavailable();
-if (unavailable) {
-  describeSkipped('rebuild from position 0 on PostgreSQL server', unavailable);
-} else {
-  describeRebuild('PostgreSQL server', async () => {
-    const database = await createScratchDatabase('rebuild');
-    return {
-      environment: await openEnvironment({ connectionString: database.url }, 'postgres'),
-      cleanup: () => database.drop(),
-    };
-  });
-}

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { EmbeddedPostgres, PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
+import { PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
 import { Pool, type PoolConfig } from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
-import { createScratchDatabase, postgresServerUnavailable } from '../../../test/support/databases';
 import { expectEventually } from '../../../test/support/eventually';
 import { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';
 import type { RowProjection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import { applyBatch, CheckpointMovedError, ensureCheckpointRow, ProjectionRunner } from './projection-runner';
-import { describeSkipped } from '../../../test/support/server-suites';
+import { describeOnEveryDatabase } from '../../../test/support/server-suites';
 
 @Entity({ name: 'test_stream_tally' })
 class StreamTallyEntity {
@@ -98,113 +97,92 @@ async function tableContents(dataSource: DataSource): Promise<StreamTallyEntity[
   return dataSource.manager.find(StreamTallyEntity, { order: { stream: 'ASC' } });
 }
 
-function describeRunner(
-  name: string,
-  open: () => Promise<{ environment: Environment; cleanup(): Promise<void> }>,
-): void {
-  describe(`projection runner on ${name}`, () => {
-    let environment: Environment;
-    let cleanup: () => Promise<void>;
+describeOnEveryDatabase('projection runner', 'projector', (open) => {
+  let environment: Environment;
+  let cleanup: () => Promise<void>;
 
-    beforeAll(async () => {
-      ({ environment, cleanup } = await open());
-    }, 60_000);
+  beforeAll(async () => {
+    const database = await open();
+    cleanup = database.close;
+    environment = await openEnvironment(database.connection, database.kind);
+  }, 60_000);
 
-    afterAll(async () => {
-      await environment?.dispose();
-      await cleanup?.();
-    }, 60_000);
+  afterAll(async () => {
+    await environment?.dispose();
+    await cleanup?.();
+  }, 60_000);
 
-    it('applies every event exactly once while two runner instances compete for the same projection', async () => {
-      const { store, dataSource } = environment;
-      const first = new ProjectionRunner(store, dataSource, tally, { batchSize: 7, logger: silentLogger });
-      const second = new ProjectionRunner(store, dataSource, tally, { batchSize: 5, logger: silentLogger });
-      first.start();
-      second.start();
-      try {
-        await appendEvents(store, 12, 15, 'tally-');
-        await expectEventually(
-          async () => {
-            const rows = await tableContents(dataSource);
-            expect(rows).toHaveLength(12);
-            for (const row of rows) {
-              expect(row.events).toBe(15);
-              expect(row.revisions).toBe(Array.from({ length: 15 }, (_, i) => i).join(','));
-            }
-          },
-          { timeoutMs: 30_000 },
-        );
-        const checkpoint = await dataSource.manager.findOneByOrFail(ProjectionCheckpointEntity, { name: tally.name });
-        expect(Number(checkpoint.eventsApplied)).toBe(12 * 15);
-        expect(checkpoint.checkpoint).toBe(await store.headCheckpoint());
-      } finally {
-        await Promise.all([first.stop(), second.stop()]);
-      }
-    }, 60_000);
-
-    it('refuses a batch whose expected checkpoint is stale, leaving rows and checkpoint untouched', async () => {
-      const { store, dataSource } = environment;
-      await ensureCheckpointRow(dataSource.manager, tally.name);
-      const before = await tableContents(dataSource);
-      const stored = await store.readAll({ maxCount: 3, filter: { streamPrefixes: ['tally-'] } });
-      await expect(
-        dataSource.transaction((manager) => applyBatch(manager, tally, stored, null)),
-      ).rejects.toBeInstanceOf(CheckpointMovedError);
-      expect(await tableContents(dataSource)).toEqual(before);
-    });
-
-    it('ends with the same table when rebuilt from position 0 as when built live', async () => {
-      const { store, dataSource } = environment;
-      const live = await tableContents(dataSource);
-      await dataSource.transaction(async (manager) => {
-        await manager.query('DELETE FROM test_stream_tally');
-        await manager.query('DELETE FROM projection_checkpoints WHERE name = $1', [tally.name]);
-      });
-      const rebuild = new ProjectionRunner(store, dataSource, tally, { batchSize: 500, logger: silentLogger });
-      rebuild.start();
-      try {
-        await expectEventually(async () => expect(await tableContents(dataSource)).toEqual(live), {
-          timeoutMs: 30_000,
-        });
-      } finally {
-        await rebuild.stop();
-      }
-    }, 60_000);
-
-    it('deletes a row when the fold returns null', async () => {
-      const { store, dataSource } = environment;
-      const runner = new ProjectionRunner(store, dataSource, tally, { batchSize: 50, logger: silentLogger });
-      runner.start();
-      try {
-        await store.append('tally-0', [{ id: randomUUID(), type: 'Deleted', data: {}, metadata: {} }], {
-          expectedRevision: 14,
-        });
-        await expectEventually(async () => {
+  it('applies every event exactly once while two runner instances compete for the same projection', async () => {
+    const { store, dataSource } = environment;
+    const first = new ProjectionRunner(store, dataSource, tally, { batchSize: 7, logger: silentLogger });
+    const second = new ProjectionRunner(store, dataSource, tally, { batchSize: 5, logger: silentLogger });
+    first.start();
+    second.start();
+    try {
+      await appendEvents(store, 12, 15, 'tally-');
+      await expectEventually(
+        async () => {
           const rows = await tableContents(dataSource);
-          expect(rows.map((r) => r.stream)).not.toContain('tally-0');
-          expect(rows).toHaveLength(11);
-        });
-      } finally {
-        await runner.stop();
-      }
-    }, 60_000);
-  });
-}
+          expect(rows).toHaveLength(12);
+          for (const row of rows) {
+            expect(row.events).toBe(15);
+            expect(row.revisions).toBe(Array.from({ length: 15 }, (_, i) => i).join(','));
+          }
+        },
+        { timeoutMs: 30_000 },
+      );
+      const checkpoint = await dataSource.manager.findOneByOrFail(ProjectionCheckpointEntity, { name: tally.name });
+      expect(Number(checkpoint.eventsApplied)).toBe(12 * 15);
+      expect(checkpoint.checkpoint).toBe(await store.headCheckpoint());
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  }, 60_000);
 
-describeRunner('embedded PGlite', async () => {
-  const embedded = await EmbeddedPostgres.start();
-  return { environment: await openEnvironment(embedded.connectionConfig(), 'pglite'), cleanup: () => embedded.stop() };
+  it('refuses a batch whose expected checkpoint is stale, leaving rows and checkpoint untouched', async () => {
+    const { store, dataSource } = environment;
+    await ensureCheckpointRow(dataSource.manager, tally.name);
+    const before = await tableContents(dataSource);
+    const stored = await store.readAll({ maxCount: 3, filter: { streamPrefixes: ['tally-'] } });
+    await expect(dataSource.transaction((manager) => applyBatch(manager, tally, stored, null))).rejects.toBeInstanceOf(
+      CheckpointMovedError,
+    );
+    expect(await tableContents(dataSource)).toEqual(before);
+  });
+
+  it('ends with the same table when rebuilt from position 0 as when built live', async () => {
+    const { store, dataSource } = environment;
+    const live = await tableContents(dataSource);
+    await dataSource.transaction(async (manager) => {
+      await manager.query('DELETE FROM test_stream_tally');
+      await manager.query('DELETE FROM projection_checkpoints WHERE name = $1', [tally.name]);
+    });
+    const rebuild = new ProjectionRunner(store, dataSource, tally, { batchSize: 500, logger: silentLogger });
+    rebuild.start();
+    try {
+      await expectEventually(async () => expect(await tableContents(dataSource)).toEqual(live), {
+        timeoutMs: 30_000,
+      });
+    } finally {
+      await rebuild.stop();
+    }
+  }, 60_000);
+
+  it('deletes a row when the fold returns null', async () => {
+    const { store, dataSource } = environment;
+    const runner = new ProjectionRunner(store, dataSource, tally, { batchSize: 50, logger: silentLogger });
+    runner.start();
+    try {
+      await store.append('tally-0', [{ id: randomUUID(), type: 'Deleted', data: {}, metadata: {} }], {
+        expectedRevision: 14,
+      });
+      await expectEventually(async () => {
+        const rows = await tableContents(dataSource);
+        expect(rows.map((r) => r.stream)).not.toContain('tally-0');
+        expect(rows).toHaveLength(11);
+      });
+    } finally {
+      await runner.stop();
+    }
+  }, 60_000);
 });
-
-const unavailable = postgresServerUnavailable();
-if (unavailable) {
-  describeSkipped('projection runner on PostgreSQL server', unavailable);
-} else {
-  describeRunner('PostgreSQL server', async () => {
-    const database = await createScratchDatabase('projector');
-    return {
-      environment: await openEnvironment({ connectionString: database.url }, 'postgres'),
-      cleanup: () => database.drop(),
-    };
-  });
-}

@@ -1,8 +1,6 @@
-import { EmbeddedPostgres } from '@crm/event-store';
 import type { PoolConfig } from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
-import { createScratchDatabase, postgresServerUnavailable } from '../../../test/support/databases';
-import { describeSkipped } from '../../../test/support/server-suites';
+import { describeOnEveryDatabase } from '../../../test/support/server-suites';
 import { takesCopyFromStdin } from './rebuild-writer';
 import { insertRows, upsertRows } from './row-writer';
 
@@ -102,65 +100,48 @@ async function openDataSource(connection: PoolConfig): Promise<DataSource> {
   return dataSource.initialize();
 }
 
-function describeWriters(name: string, open: () => Promise<{ connection: PoolConfig; cleanup(): Promise<void> }>): void {
-  describe(`row writers on ${name}`, () => {
-    let dataSource: DataSource;
-    let cleanup: () => Promise<void>;
+describeOnEveryDatabase('row writers', 'rowwriter', (open) => {
+  let dataSource: DataSource;
+  let cleanup: () => Promise<void>;
 
-    beforeAll(async () => {
-      const opened = await open();
-      cleanup = opened.cleanup;
-      dataSource = await openDataSource(opened.connection);
-    }, 60_000);
+  beforeAll(async () => {
+    const opened = await open();
+    cleanup = opened.close;
+    dataSource = await openDataSource(opened.connection);
+  }, 60_000);
 
-    afterAll(async () => {
-      await dataSource?.destroy();
-      await cleanup?.();
-    });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await cleanup?.();
+  });
 
-    it('stores the same rows through COPY (where the server takes it) as through the JSON statement', async () => {
-      const copy = await takesCopyFromStdin(dataSource);
-      await dataSource.transaction((manager) => insertRows(manager, viaCopy, 'key', rows(), { copy }));
-      await dataSource.transaction((manager) => insertRows(manager, viaJson, 'key', rows(), { copy: false }));
-      const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM test_rows_copy');
-      expect(n).toBe(1_200);
-      const differences = await dataSource.query(
-        `SELECT count(*)::int AS n FROM (
+  it('stores the same rows through COPY (where the server takes it) as through the JSON statement', async () => {
+    const copy = await takesCopyFromStdin(dataSource);
+    await dataSource.transaction((manager) => insertRows(manager, viaCopy, 'key', rows(), { copy }));
+    await dataSource.transaction((manager) => insertRows(manager, viaJson, 'key', rows(), { copy: false }));
+    const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM test_rows_copy');
+    expect(n).toBe(1_200);
+    const differences = await dataSource.query(
+      `SELECT count(*)::int AS n FROM (
            (SELECT * FROM test_rows_copy EXCEPT ALL SELECT * FROM test_rows_json)
            UNION ALL
            (SELECT * FROM test_rows_json EXCEPT ALL SELECT * FROM test_rows_copy)) d`,
-      );
-      expect(differences).toEqual([{ n: 0 }]);
-      // Read back as the live projector reads rows: the same values as written.
-      const back = new Map((await dataSource.manager.find(viaCopy)).map((row) => [row.key, row]));
-      const seen = (r: MixedRow) => [r.key, r.label, r.data, r.tags, r.days, r.at.toISOString(), r.ratio, r.amount];
-      expect(rows().map((r) => (back.has(r.key) ? seen(back.get(r.key)!) : null))).toEqual(rows().map(seen));
-    });
-
-    it('fails an insert whose key is taken, and replaces it through the upsert', async () => {
-      const [first] = rows();
-      const copy = await takesCopyFromStdin(dataSource);
-      await expect(
-        dataSource.transaction((manager) => insertRows(manager, viaCopy, 'key', [first!], { copy })),
-      ).rejects.toThrow(/duplicate key/);
-      await dataSource.transaction((manager) => upsertRows(manager, viaCopy, 'key', [{ ...first!, count: 99 }]));
-      const [{ count }] = await dataSource.query('SELECT count FROM test_rows_copy WHERE key = $1', [first!.key]);
-      expect(count).toBe(99);
-    });
+    );
+    expect(differences).toEqual([{ n: 0 }]);
+    // Read back as the live projector reads rows: the same values as written.
+    const back = new Map((await dataSource.manager.find(viaCopy)).map((row) => [row.key, row]));
+    const seen = (r: MixedRow) => [r.key, r.label, r.data, r.tags, r.days, r.at.toISOString(), r.ratio, r.amount];
+    expect(rows().map((r) => (back.has(r.key) ? seen(back.get(r.key)!) : null))).toEqual(rows().map(seen));
   });
-}
 
-describeWriters('embedded PGlite', async () => {
-  const embedded = await EmbeddedPostgres.start();
-  return { connection: embedded.connectionConfig(), cleanup: () => embedded.stop() };
+  it('fails an insert whose key is taken, and replaces it through the upsert', async () => {
+    const [first] = rows();
+    const copy = await takesCopyFromStdin(dataSource);
+    await expect(
+      dataSource.transaction((manager) => insertRows(manager, viaCopy, 'key', [first!], { copy })),
+    ).rejects.toThrow(/duplicate key/);
+    await dataSource.transaction((manager) => upsertRows(manager, viaCopy, 'key', [{ ...first!, count: 99 }]));
+    const [{ count }] = await dataSource.query('SELECT count FROM test_rows_copy WHERE key = $1', [first!.key]);
+    expect(count).toBe(99);
+  });
 });
-
-const unavailable = postgresServerUnavailable();
-if (unavailable) {
-  describeSkipped('row writers on PostgreSQL server', unavailable);
-} else {
-  describeWriters('PostgreSQL server', async () => {
-    const database = await createScratchDatabase('rowwriter');
-    return { connection: { connectionString: database.url }, cleanup: () => database.drop() };
-  });
-}

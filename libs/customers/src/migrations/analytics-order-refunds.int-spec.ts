@@ -1,9 +1,7 @@
 import { readModels } from '@crm/catalog';
-import { EmbeddedPostgres } from '@crm/event-store';
 import type { PoolConfig } from 'pg';
 import { DataSource } from 'typeorm';
-import { createScratchDatabase, postgresServerUnavailable } from '../../../../test/support/databases';
-import { describeSkipped } from '../../../../test/support/server-suites';
+import { describeOnEveryDatabase } from '../../../../test/support/server-suites';
 import { AnalyticsOrderRefunds1732420001300 } from './1732420001300-analytics-order-refunds';
 
 const before = readModels.migrations.filter((migration) => migration !== AnalyticsOrderRefunds1732420001300);
@@ -38,75 +36,59 @@ async function insertOrder(dataSource: DataSource, orderId: string, refundsMinor
   );
 }
 
-function describeMigration(title: string, open: () => Promise<{ connection: PoolConfig; close(): Promise<void> }>) {
-  describe(`analytics_orders refunds migration on ${title}`, () => {
-    it('given orders without refunds, then they are kept with an empty list of refunds', async () => {
-      const { connection, close } = await open();
-      const old = dataSourceOf(connection, before);
-      const current = dataSourceOf(connection, readModels.migrations);
-      try {
-        await old.initialize();
-        await old.runMigrations();
-        await insertOrder(old, 'o-1', 0);
-        await old.query(
-          `INSERT INTO projection_checkpoints (name, checkpoint, events_applied, updated_at)
+describeOnEveryDatabase('analytics_orders refunds migration', 'orderrefunds', (open) => {
+  it('given orders without refunds, then they are kept with an empty list of refunds', async () => {
+    const { connection, close } = await open();
+    const old = dataSourceOf(connection, before);
+    const current = dataSourceOf(connection, readModels.migrations);
+    try {
+      await old.initialize();
+      await old.runMigrations();
+      await insertOrder(old, 'o-1', 0);
+      await old.query(
+        `INSERT INTO projection_checkpoints (name, checkpoint, events_applied, updated_at)
            VALUES ('analytics_orders', '0:1', 1, now())`,
-        );
-        await old.destroy();
-        await current.initialize();
-        expect(await current.runMigrations()).toHaveLength(1);
-        expect(await current.query('SELECT key, refunds FROM analytics_orders')).toEqual([
-          { key: 'c-1|o-1', refunds: [] },
-        ]);
-        expect(await current.query(`SELECT checkpoint FROM projection_checkpoints WHERE name = 'analytics_orders'`))
-          .toEqual([{ checkpoint: '0:1' }]);
-      } finally {
-        if (old.isInitialized) await old.destroy();
-        if (current.isInitialized) await current.destroy();
-        await close();
-      }
-    }, 60_000);
+      );
+      await old.destroy();
+      await current.initialize();
+      expect(await current.runMigrations()).toHaveLength(1);
+      expect(await current.query('SELECT key, refunds FROM analytics_orders')).toEqual([
+        { key: 'c-1|o-1', refunds: [] },
+      ]);
+      expect(
+        await current.query(`SELECT checkpoint FROM projection_checkpoints WHERE name = 'analytics_orders'`),
+      ).toEqual([{ checkpoint: '0:1' }]);
+    } finally {
+      if (old.isInitialized) await old.destroy();
+      if (current.isInitialized) await current.destroy();
+      await close();
+    }
+  }, 60_000);
 
-    it('given a refunded order folded without its refunds’ dates, then the table and its checkpoint are emptied for a refold', async () => {
-      const { connection, close } = await open();
-      const old = dataSourceOf(connection, before);
-      const current = dataSourceOf(connection, readModels.migrations);
-      try {
-        await old.initialize();
-        await old.runMigrations();
-        await insertOrder(old, 'o-1', 0);
-        await insertOrder(old, 'o-2', 500);
-        await old.query(
-          `INSERT INTO projection_checkpoints (name, checkpoint, events_applied, updated_at)
+  it('given a refunded order folded without its refunds’ dates, then the table and its checkpoint are emptied for a refold', async () => {
+    const { connection, close } = await open();
+    const old = dataSourceOf(connection, before);
+    const current = dataSourceOf(connection, readModels.migrations);
+    try {
+      await old.initialize();
+      await old.runMigrations();
+      await insertOrder(old, 'o-1', 0);
+      await insertOrder(old, 'o-2', 500);
+      await old.query(
+        `INSERT INTO projection_checkpoints (name, checkpoint, events_applied, updated_at)
            VALUES ('analytics_orders', '0:2', 2, now()), ('customer_summary', '0:2', 2, now())`,
-        );
-        await old.destroy();
-        await current.initialize();
-        expect(await current.runMigrations()).toHaveLength(1);
-        expect(await current.query('SELECT key FROM analytics_orders')).toEqual([]);
-        expect(await current.query('SELECT name FROM projection_checkpoints ORDER BY name')).toEqual([
-          { name: 'customer_summary' },
-        ]);
-      } finally {
-        if (old.isInitialized) await old.destroy();
-        if (current.isInitialized) await current.destroy();
-        await close();
-      }
-    }, 60_000);
-  });
-}
-
-describeMigration('embedded PGlite', async () => {
-  const embedded = await EmbeddedPostgres.start();
-  return { connection: embedded.connectionConfig(), close: () => embedded.stop() };
+      );
+      await old.destroy();
+      await current.initialize();
+      expect(await current.runMigrations()).toHaveLength(1);
+      expect(await current.query('SELECT key FROM analytics_orders')).toEqual([]);
+      expect(await current.query('SELECT name FROM projection_checkpoints ORDER BY name')).toEqual([
+        { name: 'customer_summary' },
+      ]);
+    } finally {
+      if (old.isInitialized) await old.destroy();
+      if (current.isInitialized) await current.destroy();
+      await close();
+    }
+  }, 60_000);
 });
-
-const unavailable = postgresServerUnavailable();
-if (unavailable) {
-  describeSkipped('analytics_orders refunds migration on the PostgreSQL server', unavailable);
-} else {
-  describeMigration('the PostgreSQL server', async () => {
-    const database = await createScratchDatabase('orderrefunds');
-    return { connection: { connectionString: database.url }, close: () => database.drop() };
-  });
-}
