@@ -19,7 +19,9 @@ export interface ProjectionRunnerOptions {
 /** Another runner applied events first: this one's view of the checkpoint is stale. */
 export class CheckpointMovedError extends Error {
   constructor(readonly projection: string) {
-    super(`projection ${projection}: the checkpoint moved under this runner (another projector instance is running)`);
+    super(
+      `projection ${projection}: the checkpoint moved under this runner (another projector instance applied events, or a rebuild --swap switched tables)`,
+    );
     this.name = 'CheckpointMovedError';
   }
 }
