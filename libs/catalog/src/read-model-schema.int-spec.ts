@@ -1,3 +1,4 @@
+import { READ_MODEL_MIGRATIONS_TABLE, typeOrmConnectionOptions } from '@crm/platform/database/read-model-data-source';
 import type { PoolConfig } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { describeOnEveryDatabase } from '../../../test/support/server-suites';
@@ -6,15 +7,10 @@ import { readModels } from './read-models';
 /** The product's data source, without running anything at start: the tests migrate it. */
 function dataSourceOf(connection: PoolConfig): DataSource {
   return new DataSource({
-    type: 'postgres',
-    url: connection.connectionString,
-    host: connection.host,
-    port: connection.port,
-    username: connection.user,
-    database: connection.database,
+    ...typeOrmConnectionOptions(connection),
     entities: [...readModels.entities],
     migrations: [...readModels.migrations],
-    migrationsTableName: 'read_model_migrations',
+    migrationsTableName: READ_MODEL_MIGRATIONS_TABLE,
     migrationsRun: false,
     synchronize: false,
     extra: { max: 2 },
@@ -105,7 +101,7 @@ describeOnEveryDatabase('read-model entities against the migrated schema', 'enti
   it('has an entity for every table the migrations create', async () => {
     const tables: Array<{ name: string }> = await dataSource.query(
       `SELECT tablename AS name FROM pg_tables
-          WHERE schemaname = current_schema() AND tablename <> 'read_model_migrations' ORDER BY 1`,
+          WHERE schemaname = current_schema() AND tablename <> '${READ_MODEL_MIGRATIONS_TABLE}' ORDER BY 1`,
     );
     const entityTables = dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort();
     expect(entityTables).toEqual(tables.map((table) => table.name));
@@ -122,7 +118,7 @@ describeOnEveryDatabase('read-model entities against the migrated schema', 'enti
                 array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n)
                         JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns
            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-          WHERE c.contype = 'p' AND t.relnamespace = current_schema()::regnamespace AND t.relname <> 'read_model_migrations'
+          WHERE c.contype = 'p' AND t.relnamespace = current_schema()::regnamespace AND t.relname <> '${READ_MODEL_MIGRATIONS_TABLE}'
           ORDER BY 1`,
     );
     const declared = dataSource.entityMetadatas

@@ -1,3 +1,4 @@
+import { typeOrmConnectionOptions } from '@crm/platform/database/read-model-data-source';
 import type { PoolConfig } from 'pg';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { describeOnEveryDatabase } from '../../../test/support/server-suites';
@@ -87,12 +88,7 @@ function rows(): MixedRow[] {
 
 async function openDataSource(connection: PoolConfig): Promise<DataSource> {
   const dataSource = new DataSource({
-    type: 'postgres',
-    url: connection.connectionString,
-    host: connection.host,
-    port: connection.port,
-    username: connection.user,
-    database: connection.database,
+    ...typeOrmConnectionOptions(connection),
     entities: [viaCopy, viaJson],
     synchronize: true,
     extra: { max: 2 },

@@ -1,3 +1,4 @@
+import type { PoolConfig } from 'pg';
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import type { Database } from './database';
 
@@ -10,6 +11,21 @@ export interface ReadModelSchema {
 
 const MIGRATION_LOCK = 'crm-read-model-migrations';
 
+/** The table where TypeORM records the read-model migrations it ran. */
+export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';
+
+/** TypeORM's options for the PostgreSQL database a pg pool configuration names. */
+export function typeOrmConnectionOptions(config: PoolConfig) {
+  return {
+    type: 'postgres',
+    url: config.connectionString,
+    host: config.host,
+    port: config.port,
+    username: config.user,
+    database: config.database,
+  } as const;
+}
+
 /**
  * The TypeORM connection to the read models, with their migrations applied.
  * Migrations run under an advisory lock, so an API and a projector starting
@@ -18,15 +34,10 @@ const MIGRATION_LOCK = 'crm-read-model-migrations';
 export async function openReadModelDataSource(database: Database, schema: ReadModelSchema): Promise<DataSource> {
   const config = database.poolConfig();
   const dataSource = new DataSource({
-    type: 'postgres',
-    url: config.connectionString,
-    host: config.host,
-    port: config.port,
-    username: config.user,
-    database: config.database,
+    ...typeOrmConnectionOptions(config),
     entities: schema.entities,
     migrations: schema.migrations,
-    migrationsTableName: 'read_model_migrations',
+    migrationsTableName: READ_MODEL_MIGRATIONS_TABLE,
     migrationsRun: false,
     synchronize: false,
     logging: false,
