@@ -1,44 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
-import { Pool, type PoolConfig } from 'pg';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import type { EventStore } from '@crm/event-store';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { expectEventually } from '../../../test/support/eventually';
 import { describeOnEveryDatabase } from '../../../test/support/server-suites';
-import { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';
 import type { RowProjection } from './projection';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import { rebuildProjections } from './projection-rebuild';
-
-@Entity({ name: 'test_rebuild_tally' })
-class RebuildTallyEntity {
-  @PrimaryColumn({ type: 'text' })
-  stream!: string;
-
-  @Column({ type: 'integer' })
-  events!: number;
-
-  /** Every revision folded since the row was (re)created, in order. */
-  @Column({ type: 'text' })
-  revisions!: string;
-}
-
-/** One row per stream; a `Deleted` event removes it, the stream's next event creates it again. */
-const tally: RowProjection<RebuildTallyEntity> = {
-  name: 'test_rebuild_tally',
-  entity: RebuildTallyEntity,
-  keyProperty: 'stream',
-  streamPrefixes: ['tally-'],
-  keyOf: (event) => event.stream,
-  evolve: (row, event: StoredEvent) => {
-    if (event.type === 'Failed') throw new Error(`fold refused ${event.stream}@${event.revision}`);
-    if (event.type === 'Deleted') return null;
-    return {
-      stream: event.stream,
-      events: (row?.events ?? 0) + 1,
-      revisions: row ? `${row.revisions},${event.revision}` : String(event.revision),
-    };
-  },
-};
+import {
+  openProjectionTestEnvironment,
+  STREAM_TALLY_TABLE,
+  streamTally as tally,
+  StreamTallyEntity,
+  type ProjectionTestEnvironment,
+} from './testing/stream-tally';
 
 /** One row per event, never touched again. */
 @Entity({ name: 'test_rebuild_events' })
@@ -61,43 +35,6 @@ const eventRows: RowProjection<RebuildEventEntity> = {
   keyOf: (event) => event.id,
   evolve: (_row, event) => ({ id: event.id, stream: event.stream, recordedAt: event.recordedAt }),
 };
-
-interface Environment {
-  store: EventStore;
-  dataSource: DataSource;
-  dispose(): Promise<void>;
-}
-
-async function openEnvironment(connection: PoolConfig, kind: 'pglite' | 'postgres'): Promise<Environment> {
-  const store = await PostgresEventStore.create({ pool: new Pool({ ...connection, max: 3 }), ownsPool: true, kind });
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: connection.connectionString,
-    host: connection.host,
-    port: connection.port,
-    username: connection.user,
-    database: connection.database,
-    entities: [ProjectionCheckpointEntity, RebuildTallyEntity, RebuildEventEntity],
-    migrations: [ProjectionCheckpoints1732420000000],
-    extra: { max: 4 },
-  });
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.query(
-    'CREATE TABLE test_rebuild_tally (stream text PRIMARY KEY, events integer NOT NULL, revisions text NOT NULL)',
-  );
-  await dataSource.query(
-    'CREATE TABLE test_rebuild_events (id uuid PRIMARY KEY, stream text NOT NULL, "recordedAt" timestamptz NOT NULL)',
-  );
-  return {
-    store,
-    dataSource,
-    async dispose() {
-      await store.close();
-      await dataSource.destroy();
-    },
-  };
-}
 
 /**
  * Streams whose events interleave in the log, some deleted and created again
@@ -138,22 +75,29 @@ async function untilVisible(store: EventStore, checkpoint: string): Promise<void
 }
 
 /** What the tables must hold: every event folded in log order, in memory. */
-async function expectedTables(store: EventStore): Promise<{ tally: RebuildTallyEntity[]; events: number }> {
+async function expectedTables(store: EventStore): Promise<{ tally: StreamTallyEntity[]; events: number }> {
   const events = await store.readAll({ maxCount: 10_000, filter: { streamPrefixes: ['tally-'] } });
-  const rows = new Map<string, RebuildTallyEntity | null>();
+  const rows = new Map<string, StreamTallyEntity | null>();
   for (const event of events) rows.set(event.stream, tally.evolve(rows.get(event.stream) ?? null, event));
-  const kept = [...rows.values()].filter((row): row is RebuildTallyEntity => row !== null);
+  const kept = [...rows.values()].filter((row): row is StreamTallyEntity => row !== null);
   return { tally: kept.sort((a, b) => (a.stream < b.stream ? -1 : 1)), events: events.length };
 }
 
 describeOnEveryDatabase('rebuild from position 0', 'rebuild', (open) => {
-  let environment: Environment;
+  let environment: ProjectionTestEnvironment;
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
     const database = await open();
     cleanup = database.close;
-    environment = await openEnvironment(database.connection, database.kind);
+    environment = await openProjectionTestEnvironment(database.connection, database.kind, {
+      entities: [StreamTallyEntity, RebuildEventEntity],
+      tables: [
+        STREAM_TALLY_TABLE,
+        'CREATE TABLE test_rebuild_events (id uuid PRIMARY KEY, stream text NOT NULL, "recordedAt" timestamptz NOT NULL)',
+      ],
+      connections: 4,
+    });
     await untilVisible(environment.store, await appendStory(environment.store));
   }, 60_000);
 
@@ -162,7 +106,7 @@ describeOnEveryDatabase('rebuild from position 0', 'rebuild', (open) => {
     await cleanup?.();
   }, 60_000);
 
-  const tallyRows = () => environment.dataSource.manager.find(RebuildTallyEntity, { order: { stream: 'ASC' } });
+  const tallyRows = () => environment.dataSource.manager.find(StreamTallyEntity, { order: { stream: 'ASC' } });
 
   it.each([
     ['in batches of 7, two rows kept between batches', 7, 2],

@@ -1,85 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore, type EventStore, type StoredEvent } from '@crm/event-store';
-import { Pool, type PoolConfig } from 'pg';
-import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import type { EventStore } from '@crm/event-store';
+import type { DataSource } from 'typeorm';
 import { expectEventually } from '../../../test/support/eventually';
-import { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';
-import type { RowProjection } from './projection';
+import { describeOnEveryDatabase } from '../../../test/support/server-suites';
 import { ProjectionCheckpointEntity } from './projection-checkpoint.entity';
 import { applyBatch, CheckpointMovedError, ensureCheckpointRow, ProjectionRunner } from './projection-runner';
-import { describeOnEveryDatabase } from '../../../test/support/server-suites';
-
-@Entity({ name: 'test_stream_tally' })
-class StreamTallyEntity {
-  @PrimaryColumn({ type: 'text' })
-  stream!: string;
-
-  @Column({ type: 'integer' })
-  events!: number;
-
-  /** Every revision folded, in order: a repeated or skipped event shows here. */
-  @Column({ type: 'text' })
-  revisions!: string;
-}
-
-const tally: RowProjection<StreamTallyEntity> = {
-  name: 'test_stream_tally',
-  entity: StreamTallyEntity,
-  keyProperty: 'stream',
-  streamPrefixes: ['tally-'],
-  keyOf: (event) => event.stream,
-  evolve: (row, event: StoredEvent) => {
-    if (event.type === 'Deleted') return null;
-    return {
-      stream: event.stream,
-      events: (row?.events ?? 0) + 1,
-      revisions: row ? `${row.revisions},${event.revision}` : String(event.revision),
-    };
-  },
-};
+import {
+  openProjectionTestEnvironment,
+  STREAM_TALLY_TABLE,
+  streamTally as tally,
+  StreamTallyEntity,
+  type ProjectionTestEnvironment,
+} from './testing/stream-tally';
 
 const silentLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-interface Environment {
-  store: EventStore;
-  dataSource: DataSource;
-  dispose(): Promise<void>;
-}
-
-async function openEnvironment(connection: PoolConfig, kind: 'pglite' | 'postgres'): Promise<Environment> {
-  const pool = new Pool({ ...connection, max: 5 });
-  const store = await PostgresEventStore.create({
-    pool,
-    ownsPool: true,
-    kind,
-    pollIntervalMs: 50,
-    listenConnection: kind === 'postgres' ? connection : undefined,
-  });
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: connection.connectionString,
-    host: connection.host,
-    port: connection.port,
-    username: connection.user,
-    database: connection.database,
-    entities: [ProjectionCheckpointEntity, StreamTallyEntity],
-    migrations: [ProjectionCheckpoints1732420000000],
-    extra: { max: 5 },
-  });
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  await dataSource.query(
-    'CREATE TABLE test_stream_tally (stream text PRIMARY KEY, events integer NOT NULL, revisions text NOT NULL)',
-  );
-  return {
-    store,
-    dataSource,
-    async dispose() {
-      await store.close();
-      await dataSource.destroy();
-    },
-  };
-}
 
 async function appendEvents(store: EventStore, streams: number, perStream: number, prefix: string): Promise<void> {
   await Promise.all(
@@ -98,13 +32,18 @@ async function tableContents(dataSource: DataSource): Promise<StreamTallyEntity[
 }
 
 describeOnEveryDatabase('projection runner', 'projector', (open) => {
-  let environment: Environment;
+  let environment: ProjectionTestEnvironment;
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
     const database = await open();
     cleanup = database.close;
-    environment = await openEnvironment(database.connection, database.kind);
+    environment = await openProjectionTestEnvironment(database.connection, database.kind, {
+      entities: [StreamTallyEntity],
+      tables: [STREAM_TALLY_TABLE],
+      connections: 5,
+      listen: true,
+    });
   }, 60_000);
 
   afterAll(async () => {
