@@ -356,35 +356,30 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       return { one, item };
     };
 
-    const first = await fitWith('1997-06-30');
-    const afterFirst = await values();
-    const expectedFirst = byHand(first, first.segmentation.asOf);
-    const [scoredFirst] = await service.scoreCustomers(first.fit, utcDayNumber(new Date(first.segmentation.asOf)), [
-      '90006',
-    ]);
-    expect(afterFirst.one).toMatchObject({
-      runId: first.segmentation.runId,
-      expectedSpendMinor: expectedFirst.spendMinor,
-      predictedValueMinor: scoredFirst!.predictedValueMinor,
-    });
-    expect(relative(afterFirst.one.probabilityAlive, expectedFirst.alive)).toBeLessThan(1e-9);
-    expect(afterFirst.item).toMatchObject({ predictedValueMinor: scoredFirst!.predictedValueMinor });
+    // A fit made by the CLI: GET /customers/:id and GET /customers show 90006 scored with it at once.
+    const fitAndCheck = async (calibrationEnd: string) => {
+      const json = await fitWith(calibrationEnd);
+      expect(json.segmentation.clvFitId).toBe(json.id);
+      const after = await values();
+      const expected = byHand(json, json.segmentation.asOf);
+      const [scored] = await service.scoreCustomers(json.fit, utcDayNumber(new Date(json.segmentation.asOf)), [
+        '90006',
+      ]);
+      expect(after.one).toMatchObject({
+        runId: json.segmentation.runId,
+        expectedSpendMinor: expected.spendMinor,
+        predictedValueMinor: scored!.predictedValueMinor,
+      });
+      expect(relative(after.one.probabilityAlive, expected.alive)).toBeLessThan(1e-9);
+      expect(after.item).toMatchObject({ predictedValueMinor: scored!.predictedValueMinor });
+      expect(relative(after.item.probabilityAlive, expected.alive)).toBeLessThan(1e-9);
+      return { ...json, after };
+    };
 
-    const second = await fitWith('1997-09-30');
-    expect(second.segmentation.clvFitId).toBe(second.id);
-    const afterSecond = await values();
-    const expectedSecond = byHand(second, second.segmentation.asOf);
-    const [scoredSecond] = await service.scoreCustomers(second.fit, utcDayNumber(new Date(second.segmentation.asOf)), [
-      '90006',
-    ]);
-    expect(afterSecond.one).toMatchObject({
-      runId: second.segmentation.runId,
-      expectedSpendMinor: expectedSecond.spendMinor,
-      predictedValueMinor: scoredSecond!.predictedValueMinor,
-    });
-    expect(relative(afterSecond.one.probabilityAlive, expectedSecond.alive)).toBeLessThan(1e-9);
-    expect(afterSecond.item).toMatchObject({ predictedValueMinor: scoredSecond!.predictedValueMinor });
-    expect(relative(afterSecond.item.probabilityAlive, expectedSecond.alive)).toBeLessThan(1e-9);
+    const first = await fitAndCheck('1997-06-30');
+    const second = await fitAndCheck('1997-09-30');
+    const afterFirst = first.after;
+    const afterSecond = second.after;
     // The two fits disagree, so the values did move with the second.
     expect(afterSecond.one.predictedValueMinor).not.toBe(afterFirst.one.predictedValueMinor);
     expect(relative(afterSecond.one.probabilityAlive, afterFirst.one.probabilityAlive)).toBeGreaterThan(1e-6);
