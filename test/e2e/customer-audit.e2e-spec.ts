@@ -1,3 +1,4 @@
+import { captureCliOutput } from '../support/cli-output';
 import { CRM_CONFIG, type CrmConfig } from '@crm/platform';
 import { historyCommand, NOT_FOUND_EXIT, stateCommand } from '../../apps/cli/src/customer-audit.command';
 import { UsageError } from '../../apps/cli/src/import.command';
@@ -185,20 +186,8 @@ describeOnPostgresServer('customer history and state as of both time axes on Pos
   });
 
   /** Runs a CLI command on the app's storage, as `crm …` would, and captures what it prints. */
-  async function cli(run: (config: CrmConfig) => Promise<number>): Promise<{ code: number; stdout: string }> {
-    let stdout = '';
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += chunk.toString();
-      return true;
-    });
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      return { code: await run(t.app.get<CrmConfig>(CRM_CONFIG)), stdout };
-    } finally {
-      write.mockRestore();
-      stderr.mockRestore();
-    }
-  }
+  const cli = (run: (config: CrmConfig) => Promise<number>) =>
+    captureCliOutput(() => run(t.app.get<CrmConfig>(CRM_CONFIG)));
 
   it('crm history prints one line per event, and with --json the items of GET /history as NDJSON', async () => {
     const { body } = await audit('/history').expect(200);

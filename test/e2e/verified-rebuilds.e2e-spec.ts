@@ -1,3 +1,4 @@
+import { captureCliOutput } from '../support/cli-output';
 import { CommandBus } from '@nestjs/cqrs';
 import { readModels } from '@crm/catalog';
 import type { CustomerCommand } from '@crm/customers';
@@ -139,19 +140,10 @@ describeOnPostgresServer('crm projections verify and rebuild --swap (PostgreSQL 
   it('prints every differing row, one line each, then the summary; --limit bounds the rows listed', async () => {
     await dataSource.query('UPDATE customer_summary SET net_spend_minor = net_spend_minor + 1');
     const verify = async (limit?: number) => {
-      const written: string[] = [];
-      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        written.push(chunk.toString());
-        return true;
-      });
-      const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-      try {
-        const code = await verifyCommand('customer_summary', false, t.app.get<CrmConfig>(CRM_CONFIG), limit);
-        return { code, lines: written.join('').trimEnd().split('\n') };
-      } finally {
-        write.mockRestore();
-        stderr.mockRestore();
-      }
+      const { code, stdout } = await captureCliOutput(() =>
+        verifyCommand('customer_summary', false, t.app.get<CrmConfig>(CRM_CONFIG), limit),
+      );
+      return { code, lines: stdout.trimEnd().split('\n') };
     };
     const customersOf = (lines: string[], kind: string) =>
       lines
@@ -366,21 +358,7 @@ describeOnPostgresServer('crm projections verify and rebuild --swap (PostgreSQL 
     return { answers, duringBuild, purchases, problems };
   }
 
-  /** Runs a CLI command in this process, its standard output and error captured. */
-  async function cli(command: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-    const written: string[] = [];
-    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(chunk.toString());
-      return true;
-    });
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      return { code: await command(), stdout: written.join('') };
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
-  }
+  const cli = captureCliOutput;
 
   const countOf = async (customerId: string): Promise<number> =>
     ((await t.as('reader').get(`/customers/${customerId}`).expect(200)).body as CustomerAnswer).purchaseCount;

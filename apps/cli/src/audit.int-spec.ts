@@ -1,3 +1,4 @@
+import { captureCliOutput } from '../../../test/support/cli-output';
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { EventStore, StoredEvent } from '@crm/event-store';
@@ -94,21 +95,6 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
       },
       { timeoutMs: 20_000, intervalMs: 100 },
     );
-
-  async function captureStdout(run: () => Promise<number>): Promise<{ code: number; stdout: string }> {
-    let stdout = '';
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += chunk.toString();
-      return true;
-    });
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      return { code: await run(), stdout };
-    } finally {
-      write.mockRestore();
-      stderr.mockRestore();
-    }
-  }
 
   beforeAll(async () => {
     database = await createScratchDatabase('audit_chain');
@@ -228,7 +214,7 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
 
   it('crm audit verify-chain exits non-zero and prints each finding and the summary', async () => {
     await everyStreamListed();
-    const text = await captureStdout(() => verifyChainCommand({ json: false, strict: false }, config));
+    const text = await captureCliOutput(() => verifyChainCommand({ json: false, strict: false }, config));
     expect(text.code).toBe(CHAIN_FINDINGS_EXIT);
     expect(text.stdout).toMatch(/^edited\s+customer-edit\s+revision 3\s+event [0-9a-f-]{36}: /m);
     expect(text.stdout).toMatch(/^deleted\s+customer-delete\s+revision 2\s+event /m);
@@ -238,7 +224,7 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
     expect(text.stdout).toContain('TAMPERING FOUND');
     expect(text.stdout).toMatch(/findings\s+5 \(1 edited, 1 deleted, 2 reordered, 1 inserted\)/);
 
-    const json = await captureStdout(() => verifyChainCommand({ json: true, strict: false }, config));
+    const json = await captureCliOutput(() => verifyChainCommand({ json: true, strict: false }, config));
     expect(json.code).toBe(CHAIN_FINDINGS_EXIT);
     const summary = JSON.parse(json.stdout) as ChainVerificationSummary;
     expect(summary).toMatchObject({ streams: 5, unchained: 0, exitCode: CHAIN_FINDINGS_EXIT });
@@ -250,7 +236,7 @@ describeOnPostgresServer('audit verify-chain on the PostgreSQL server', () => {
       ['inserted', 'customer-insert', 3],
     ]);
 
-    const untouched = await captureStdout(() =>
+    const untouched = await captureCliOutput(() =>
       verifyChainCommand({ stream: 'customer-clean', json: false, strict: false }, config),
     );
     expect(untouched.code).toBe(0);

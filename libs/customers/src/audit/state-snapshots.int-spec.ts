@@ -1,3 +1,4 @@
+import { captureCliOutput } from '../../../../test/support/cli-output';
 import { readModels } from '@crm/catalog';
 import { deterministicEventId, PostgresEventStore, type EventToAppend } from '@crm/event-store';
 import { loadCrmConfig } from '@crm/platform';
@@ -273,23 +274,9 @@ describeOnPostgresServer('state snapshots equal full folds (PostgreSQL server)',
       [CUSTOMER, newest],
     );
     expect((await audit.stateAsOf(CUSTOMER, new Date(), null)).basis.snapshotRevision).toBe(newest);
-    let stdout = '';
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += chunk.toString();
-      return true;
-    });
-    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    let code: number;
-    try {
-      code = await verifyCommand(
-        STATE_SNAPSHOTS,
-        false,
-        loadCrmConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' }),
-      );
-    } finally {
-      write.mockRestore();
-      stderr.mockRestore();
-    }
+    const { code, stdout } = await captureCliOutput(() =>
+      verifyCommand(STATE_SNAPSHOTS, false, loadCrmConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' })),
+    );
     expect(code).toBe(VERIFY_DIFFERENCES_EXIT);
     expect(stdout.trimEnd().split('\n')).toEqual([
       `customer_state_snapshots: customer ${CUSTOMER} revision ${newest}: row fields netSpendMinor; max_business_time`,
