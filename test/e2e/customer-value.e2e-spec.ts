@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CdnowSource, runImport } from '@crm/imports';
 import { CRM_CONFIG, DATA_SOURCE, type CrmConfig } from '@crm/platform';
-import { waitForProjection } from '@crm/projections';
+import { waitForProjections } from '@crm/projections';
 import { simulatePurchaseHistories } from '@crm/customers/domain/value-models/testing/simulate';
 import { analyticsOrdersProjection } from '@crm/customers/projections/analytics-facts/analytics-orders.projection';
 import { customerSummaryProjection } from '@crm/customers/projections/customer-summary/customer-summary.projection';
@@ -111,13 +111,14 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       })
       .expect(201);
     const dataSource = t.app.get<DataSource>(DATA_SOURCE);
-    for (const projection of [analyticsOrdersProjection, customerSummaryProjection]) {
-      const wait = await waitForProjection(t.store, dataSource, projection, body.checkpoint as string, {
-        timeoutMs: 60_000,
-        intervalMs: 50,
-      });
-      expect(wait).toEqual({ reached: true });
-    }
+    const wait = await waitForProjections(
+      t.store,
+      dataSource,
+      [analyticsOrdersProjection, customerSummaryProjection],
+      body.checkpoint as string,
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    expect(wait).toEqual({ reached: true });
     service = t.app.get(ClvService);
     fit = await service.fit(new Date(`${CALIBRATION_END}T00:00:00Z`));
   }, 120_000);
@@ -320,13 +321,14 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       checkpoint = body.checkpoint as string;
     }
     const dataSource = t.app.get<DataSource>(DATA_SOURCE);
-    for (const projection of [analyticsOrdersProjection, customerSummaryProjection]) {
-      const wait = await waitForProjection(t.store, dataSource, projection, checkpoint, {
-        timeoutMs: 60_000,
-        intervalMs: 50,
-      });
-      expect(wait).toEqual({ reached: true });
-    }
+    const wait = await waitForProjections(
+      t.store,
+      dataSource,
+      [analyticsOrdersProjection, customerSummaryProjection],
+      checkpoint,
+      { timeoutMs: 60_000, intervalMs: 50 },
+    );
+    expect(wait).toEqual({ reached: true });
 
     const config = t.app.get<CrmConfig>(CRM_CONFIG);
     const fitWith = async (calibrationEnd: string): Promise<ClvFitJson> => {

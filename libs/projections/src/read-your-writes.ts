@@ -94,17 +94,3 @@ export async function waitForProjections(
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
 }
-
-/** waitForProjections for one projection: reached, or its lag when not reached in time. */
-export async function waitForProjection(
-  store: EventStore,
-  dataSource: DataSource,
-  projection: ProjectionSource,
-  minCheckpoint: string,
-  options: ProjectionWaitOptions,
-): Promise<{ readonly reached: true } | ({ readonly reached: false } & ProjectionLag)> {
-  const wait = await waitForProjections(store, dataSource, [projection], minCheckpoint, options);
-  if (wait.reached) return wait;
-  const [{ lagEvents, lagSeconds }] = wait.lagging as [LaggingProjection];
-  return { reached: false, lagEvents, lagSeconds };
-}
