@@ -48,6 +48,12 @@ export interface AppendResult {
   /** Checkpoint of the last appended event. */
   readonly checkpoint: string;
   readonly eventIds: readonly string[];
+  /**
+   * True when these event ids were already stored by an earlier append of
+   * the same events and nothing was appended now (an idempotent retry, or a
+   * concurrent writer of the same ids that committed first).
+   */
+  readonly alreadyStored: boolean;
 }
 
 export type ReadDirection = 'forwards' | 'backwards';
@@ -70,7 +76,10 @@ export interface ReadStreamOptions {
 }
 
 /** The bounds `countStream` applies, as `readStream` does. */
-export type CountStreamOptions = Pick<ReadStreamOptions, 'fromRevision' | 'toCheckpoint' | 'recordedUpTo' | 'occurredUpTo'>;
+export type CountStreamOptions = Pick<
+  ReadStreamOptions,
+  'fromRevision' | 'toCheckpoint' | 'recordedUpTo' | 'occurredUpTo'
+>;
 
 export interface EventFilter {
   /** Keep events whose stream name starts with one of these prefixes. */

@@ -14,3 +14,4 @@ export * from './write-side/command-executor';
 export * from './idempotency/idempotency-record.entity';
 export * from './idempotency/idempotency.store';
 export { IdempotencyKeys1732420000050 } from './idempotency/1732420000050-idempotency-keys';
+export { IdempotencyKeyExpiry1732420001400 } from './idempotency/1732420001400-idempotency-key-expiry';

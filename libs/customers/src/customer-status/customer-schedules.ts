@@ -7,7 +7,7 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { CrmConfig } from '@crm/platform';
+import { IdempotencyStore, type CrmConfig } from '@crm/platform';
 import { CRM_CONFIG } from '@crm/platform/tokens';
 import { crmRulesProvider } from '../rules/rules.loader';
 import { SegmentationService } from '../segmentation/segmentation.service';
@@ -21,8 +21,9 @@ const SCHEDULES_ROLE = Symbol('SCHEDULES_ROLE');
 /**
  * The time-driven work, where the projector runs: a segmentation run when the
  * latest is older than CRM_SEGMENTATION_INTERVAL_HOURS (only one process
- * makes it, under a database lock), and the refresh of every customer status
- * that is due, every CRM_STATUS_REFRESH_SECONDS.
+ * makes it, under a database lock), the refresh of every customer status
+ * that is due, every CRM_STATUS_REFRESH_SECONDS, and the deletion of
+ * idempotency records older than CRM_IDEMPOTENCY_RETENTION_HOURS.
  */
 @Injectable()
 export class CustomerSchedules implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,6 +36,7 @@ export class CustomerSchedules implements OnApplicationBootstrap, BeforeApplicat
     @Inject(SCHEDULES_ROLE) private readonly role: SchedulesRole,
     private readonly status: CustomerStatusService,
     private readonly segmentation: SegmentationService,
+    private readonly idempotency: IdempotencyStore,
   ) {}
 
   runsHere(): boolean {
@@ -71,6 +73,9 @@ export class CustomerSchedules implements OnApplicationBootstrap, BeforeApplicat
       }
       if (this.timer === undefined) return; // stopping
       await this.status.refresh(new Date());
+      if (this.timer === undefined) return;
+      const purged = await this.idempotency.purgeExpired(new Date());
+      if (purged > 0) this.logger.log(`${purged} expired idempotency records deleted`);
     } catch (error) {
       this.logger.warn(`scheduled round failed: ${(error as Error).message}`);
     }

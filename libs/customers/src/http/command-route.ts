@@ -108,7 +108,7 @@ export function commandController<B extends CommandRequest>(route: CommandRoute<
         }
       }
       const occurredAt = body.occurredAt ? new Date(body.occurredAt) : new Date();
-      const context = commandContextFrom(request, occurredAt, key);
+      const context = { ...commandContextFrom(request, occurredAt, key), commandDigest: hash };
       const tools: RouteTools = {
         occurredAt,
         derivedId: (name) => uuidV5(`${name}:${context.commandId}`, DERIVED_ID_NAMESPACE),

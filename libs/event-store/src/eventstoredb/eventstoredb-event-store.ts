@@ -396,6 +396,8 @@ export class EventStoreDbEventStore implements EventStore {
         ? formatEventStoreDbPosition(position)
         : await this.checkpointAtRevision(stream, result.nextExpectedRevision),
       eventIds: ids,
+      // The server answers a retry of the events right after the expected revision as a success of its own.
+      alreadyStored: false,
     };
   }
 
@@ -611,6 +613,7 @@ export class EventStoreDbEventStore implements EventStore {
         ? formatEventStoreDbPosition(last.position)
         : await this.checkpointAtRevision(stream, BigInt(last.revision)),
       eventIds: [...ids],
+      alreadyStored: true,
     };
   }
 

@@ -222,6 +222,7 @@ export class PostgresEventStore implements EventStore {
         nextExpectedRevision: Number(last.o_revision),
         checkpoint: formatPairCheckpoint(last.o_tx!, last.o_position!),
         eventIds: ids,
+        alreadyStored: false,
       };
     }
   }
@@ -267,6 +268,7 @@ export class PostgresEventStore implements EventStore {
       nextExpectedRevision: Number(last.revision),
       checkpoint: formatPairCheckpoint(last.tx_id_text, last.position),
       eventIds: events.map((e) => e.id.toLowerCase()),
+      alreadyStored: false,
     };
   }
 
@@ -479,6 +481,7 @@ export class PostgresEventStore implements EventStore {
       nextExpectedRevision: Number(last.revision),
       checkpoint: formatPairCheckpoint(last.tx_id_text, last.position),
       eventIds: [...ids],
+      alreadyStored: true,
     };
   }
 

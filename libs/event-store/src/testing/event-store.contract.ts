@@ -350,7 +350,8 @@ export function describeEventStoreContract(
         const events = [makeEvent(), makeEvent()];
         const first = await store.append(stream, events, { expectedRevision: 'no-stream' });
         const retry = await store.append(stream, events, { expectedRevision: 'no-stream' });
-        expect(retry).toEqual(first);
+        expect(first.alreadyStored).toBe(false);
+        expect(retry).toEqual({ ...first, alreadyStored: true });
         expect(await store.readStream(stream)).toHaveLength(2);
 
         await store.append(stream, [makeEvent()], { expectedRevision: 1 });
@@ -366,6 +367,8 @@ export function describeEventStoreContract(
           Array.from({ length: 4 }, () => store.append(stream, events, { expectedRevision: 'no-stream' })),
         );
         for (const r of results) expect(r.nextExpectedRevision).toBe(0);
+        // Exactly one of them wrote the event; the others were told it was already stored.
+        expect(results.filter((r) => !r.alreadyStored)).toHaveLength(1);
         expect(await store.readStream(stream)).toHaveLength(1);
       });
 

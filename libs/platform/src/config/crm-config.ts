@@ -35,6 +35,8 @@ export interface CrmConfig {
   readonly statusRefreshSeconds: number;
   /** A segmentation run is made when the latest is older than this many hours (0: only on demand). */
   readonly segmentationIntervalHours: number;
+  /** How long the first answer to an Idempotency-Key is kept (hours); older records are deleted where the projector runs. */
+  readonly idempotencyRetentionHours: number;
   readonly logLevel: LogLevel;
   /** API keys with their roles (CRM_API_KEYS). Secret: only the number of keys per role may be shown. */
   readonly apiKeys: readonly ConfiguredApiKey[];
@@ -160,6 +162,7 @@ export function loadCrmConfig(env: Env = process.env): CrmConfig {
     pollIntervalMs: integer(env, 'CRM_POLL_INTERVAL_MS', 250, 10, 60_000),
     statusRefreshSeconds: integer(env, 'CRM_STATUS_REFRESH_SECONDS', 60, 1, 86_400),
     segmentationIntervalHours: integer(env, 'CRM_SEGMENTATION_INTERVAL_HOURS', 24, 0, 8_760),
+    idempotencyRetentionHours: integer(env, 'CRM_IDEMPOTENCY_RETENTION_HOURS', 24, 1, 87_600),
     logLevel: oneOf<LogLevel>(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
     apiKeys: apiKeys(env, 'CRM_API_KEYS'),
     auth: oneOf<AuthMode>(env, 'CRM_AUTH', ['on', 'off'], 'on'),

@@ -3,7 +3,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import { StreamConflictError, StreamNotFoundError, IdempotencyMismatchError } from '@crm/event-store';
 import type { Response } from 'express';
 import { DomainError } from '../domain/decider';
-import { PreconditionFailedError } from '../write-side/command-executor';
+import { CommandIdReusedError, PreconditionFailedError } from '../write-side/command-executor';
 import { IdempotencyKeyReusedError } from '../idempotency/idempotency.store';
 
 interface ErrorBody {
@@ -64,7 +64,7 @@ export class CrmErrorFilter implements ExceptionFilter {
         message: 'the customer changed concurrently; retry the command',
       };
     }
-    if (exception instanceof IdempotencyKeyReusedError) {
+    if (exception instanceof IdempotencyKeyReusedError || exception instanceof CommandIdReusedError) {
       return { statusCode: 422, error: 'Unprocessable Entity', code: exception.code, message: exception.message };
     }
     if (exception instanceof IdempotencyMismatchError) {

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The first successful answer to each idempotency key, replayed to retries. */
 @Entity({ name: 'idempotency_keys' })
@@ -19,6 +19,7 @@ export class IdempotencyRecordEntity {
   @Column({ type: 'text', nullable: true })
   etag!: string | null;
 
+  @Index('idempotency_keys_created_at')
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
