@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { readModels } from '@crm/catalog';
+import { DATA_SOURCE } from '@crm/platform';
+import type { DataSource } from 'typeorm';
 import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { expectEventually } from '../support/eventually';
 import { describeOnPostgresServer } from '../support/server-suites';
@@ -72,7 +74,14 @@ describeOnPostgresServer('projection lag in /health and /metrics (PostgreSQL ser
   it('reports every appended customer event as lag while no projector runs, and none of another stream', async () => {
     expect(appended).toBe(4);
     expect(await t.eventCount()).toBe(7);
-    const { body } = await t.as('reader').get('/health').expect(200);
+    // No projector process has ever run on this database: the API says so.
+    const { body } = await t.as('reader').get('/health').expect(503);
+    expect(body).toMatchObject({
+      status: 'degraded',
+      store: { ok: true },
+      database: { ok: true },
+      projectorLiveness: { ok: false, mode: 'external', lastHeartbeatAt: null },
+    });
     expect(body.projector).toBe('external');
     const projections = body.projections as Lag[];
     expect(projections.map((p) => p.name).sort()).toEqual([...PROJECTIONS].sort());
@@ -97,6 +106,7 @@ describeOnPostgresServer('projection lag in /health and /metrics (PostgreSQL ser
     await projector.init();
     await expectEventually(async () => {
       const { body } = await t.as('reader').get('/health').expect(200);
+      expect(body).toMatchObject({ status: 'ok', projectorLiveness: { ok: true, mode: 'external' } });
       for (const projection of body.projections as Lag[]) {
         expect(projection).toMatchObject({ lagEvents: 0, lagSeconds: 0 });
         expect(projection.checkpoint).not.toBeNull();
@@ -107,6 +117,41 @@ describeOnPostgresServer('projection lag in /health and /metrics (PostgreSQL ser
       expect(samples(text, 'crm_projection_lag_events')[name]).toBe(0);
       expect(samples(text, 'crm_projection_lag_seconds')[name]).toBe(0);
       expect(samples(text, 'crm_projection_events_applied_total')[name]).toBe(appended);
+    }
+  });
+
+  it('reports a projector that stopped cleanly as gone, one whose heartbeat stopped moving as dead', async () => {
+    await projector!.close();
+    projector = undefined;
+    const gone = await t.as('reader').get('/health').expect(503);
+    expect(gone.body).toMatchObject({ status: 'degraded', projectorLiveness: { ok: false, lastHeartbeatAt: null } });
+
+    // What a projector killed 31 s ago leaves behind: a heartbeat that no longer moves.
+    const dataSource = t.app.get<DataSource>(DATA_SOURCE);
+    await dataSource.query(
+      `INSERT INTO projector_heartbeats (instance, host, pid, started_at, beat_at)
+       VALUES ('gone:1', 'gone', 1, now() - interval '1 hour', now() - interval '31 seconds')`,
+    );
+    const dead = await t.as('reader').get('/health').expect(503);
+    expect(dead.body).toMatchObject({ status: 'degraded', projectorLiveness: { ok: false } });
+    expect(Date.parse(dead.body.projectorLiveness.lastHeartbeatAt as string)).toBeLessThan(Date.now() - 30_000);
+
+    await dataSource.query(`UPDATE projector_heartbeats SET beat_at = now() WHERE instance = 'gone:1'`);
+    const alive = await t.as('reader').get('/health').expect(200);
+    expect(alive.body).toMatchObject({ status: 'ok', projectorLiveness: { ok: true } });
+  });
+
+  it('shows why a check failed to admin keys only (it may name the database host)', async () => {
+    const outage = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const ping = jest.spyOn(t.store, 'ping').mockImplementation(outage);
+    try {
+      const reader = await t.as('reader').get('/health').expect(503);
+      expect(reader.body.store).toEqual({ ok: false, kind: t.store.kind });
+      expect(JSON.stringify(reader.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|5432/);
+      const admin = await t.as('admin').get('/health').expect(503);
+      expect(admin.body.store).toEqual({ ok: false, kind: t.store.kind, error: 'connect ECONNREFUSED 127.0.0.1:5432' });
+    } finally {
+      ping.mockRestore();
     }
   });
 });

@@ -234,6 +234,24 @@ if (unavailable) {
         expect(body.problems).toEqual([expect.objectContaining({ field: 'minCheckpoint' })]);
       },
     );
+
+    it.each(
+      READER_QUERIES.flatMap(([label, path]) => [
+        [label, 'a checkpoint beyond the newest event', path, '999999999:999999999', 'CHECKPOINT_AHEAD_OF_STORE'],
+        [label, 'a checkpoint out of the 64-bit range', path, '99999999999999999999:1', 'VALIDATION_FAILED'],
+        [label, 'a position out of the signed 64-bit range', path, '1:9999999999999999999', 'VALIDATION_FAILED'],
+        [label, 'a checkpoint between events', path, '1:0', 'CHECKPOINT_NOT_FOUND'],
+      ]),
+    )('%s refuses %s at once with 400 naming minCheckpoint', async (_label, _case, path, checkpoint, code) => {
+      const started = Date.now();
+      const { body } = await t
+        .as('reader')
+        .get(`${path('ryw-1')}minCheckpoint=${checkpoint}`)
+        .expect(400);
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(body).toMatchObject({ code });
+      expect(body.problems).toEqual([expect.objectContaining({ field: 'minCheckpoint' })]);
+    });
   });
 
   describe('read your writes with no projector running (PostgreSQL server)', () => {

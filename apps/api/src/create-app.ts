@@ -9,6 +9,8 @@ import {
   InFlightRequests,
   jsonBodyParsing,
   logLevelsFrom,
+  exactJsonResponses,
+  requestTextGuard,
   requireApiKey,
   type CrmConfig,
 } from '@crm/platform';
@@ -33,6 +35,8 @@ export async function createAppWithTracking(
   const inFlight = new InFlightRequests();
   app.useGlobalInterceptors(inFlight);
   app.use(requireApiKey(app.get(ApiAuthentication)));
+  app.use(exactJsonResponses());
+  app.use(requestTextGuard());
   app.use(...jsonBodyParsing());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new CrmErrorFilter());

@@ -1,5 +1,12 @@
 import type { EventStore } from '@crm/event-store';
-import { DATA_SOURCE, EVENT_STORE, ConfigError, type CrmConfig } from '@crm/platform';
+import {
+  DATA_SOURCE,
+  EVENT_STORE,
+  ConfigError,
+  parseSupportedDay,
+  SUPPORTED_RANGE_TEXT,
+  type CrmConfig,
+} from '@crm/platform';
 import { loadCrmRules } from '@crm/customers/rules/rules.loader';
 import { SegmentationService, type SegmentationRun } from '@crm/customers/segmentation/segmentation.service';
 import { ClvFitError, ClvService, type ClvFit } from '@crm/customers/value/clv.service';
@@ -9,11 +16,11 @@ import { EXIT } from './summary';
 
 /** The calendar day of `--calibration-end`: YYYY-MM-DD, a real date, taken as a UTC day. */
 export function parseCalibrationEnd(value: string): Date {
-  const date = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--calibration-end: not a date yyyy-mm-dd: ${JSON.stringify(value)}`);
+  const time = parseSupportedDay(value);
+  if (time === null) {
+    throw new UsageError(`--calibration-end: not a date yyyy-mm-dd ${SUPPORTED_RANGE_TEXT}: ${JSON.stringify(value)}`);
   }
-  return date;
+  return new Date(time);
 }
 
 /**

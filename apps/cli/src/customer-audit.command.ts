@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CustomerAuditService, type HistoryItem, type KnownAt } from '@crm/customers/audit/customer-audit.service';
 import { loadCrmRules } from '@crm/customers/rules/rules.loader';
 import type { EventStore } from '@crm/event-store';
-import { ConfigError, DATA_SOURCE, EVENT_STORE, type CrmConfig } from '@crm/platform';
+import { ConfigError, DATA_SOURCE, EVENT_STORE, parseSupportedInstant, type CrmConfig } from '@crm/platform';
 import { isCheckpointOf } from '@crm/projections';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
@@ -12,8 +12,6 @@ import { EXIT } from './summary';
 
 /** Exit code of `crm history` and `crm state` for a customer without events (as known at --known-at). */
 export const NOT_FOUND_EXIT = 1;
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 async function withAudit(
   config: CrmConfig,
@@ -88,8 +86,9 @@ export async function stateCommand(
   return withAudit(config, async (audit, store) => {
     let knownAt: KnownAt | null = null;
     if (options.knownAt !== undefined) {
-      if (ISO_INSTANT.test(options.knownAt) && !Number.isNaN(Date.parse(options.knownAt))) {
-        knownAt = { recordedAt: new Date(options.knownAt) };
+      const instant = parseSupportedInstant(options.knownAt);
+      if (instant !== null) {
+        knownAt = { recordedAt: new Date(instant) };
       } else if (isCheckpointOf(store, options.knownAt)) {
         knownAt = { checkpoint: options.knownAt };
       } else {

@@ -12,7 +12,7 @@ import {
   toEventLogRecord,
   type EventLogBound,
 } from '@crm/event-store/event-log';
-import { EVENT_STORE, type CrmConfig } from '@crm/platform';
+import { EVENT_STORE, parseSupportedInstant, type CrmConfig } from '@crm/platform';
 import { describeStorage, openCliContext, UsageError } from './import.command';
 import { EXIT, READ_MODELS_NOTE } from './summary';
 
@@ -44,8 +44,6 @@ export interface CommandOutput {
 
 const processOutput: CommandOutput = { stdout: process.stdout, stderr: process.stderr };
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
 /** `--from` / `--to`: a checkpoint of this store, else an ISO 8601 instant (a date alone is midnight UTC). */
 export function parseBound(store: EventStore, option: string, value: string): EventLogBound {
   try {
@@ -54,7 +52,8 @@ export function parseBound(store: EventStore, option: string, value: string): Ev
   } catch {
     // not a checkpoint of this store: an instant?
   }
-  if (ISO_TIME.test(value) && !Number.isNaN(Date.parse(value))) return { recordedAt: new Date(value) };
+  const instant = parseSupportedInstant(value);
+  if (instant !== null) return { recordedAt: new Date(instant) };
   throw new UsageError(`${option} ${JSON.stringify(value)} is neither a checkpoint of this store nor an ISO 8601 time`);
 }
 

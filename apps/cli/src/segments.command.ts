@@ -1,5 +1,12 @@
 import type { EventStore } from '@crm/event-store';
-import { DATA_SOURCE, EVENT_STORE, ConfigError, type CrmConfig } from '@crm/platform';
+import {
+  DATA_SOURCE,
+  EVENT_STORE,
+  ConfigError,
+  INSTANT_RULE,
+  parseSupportedInstant,
+  type CrmConfig,
+} from '@crm/platform';
 import { loadCrmRules } from '@crm/customers/rules/rules.loader';
 import {
   SegmentationService,
@@ -14,11 +21,9 @@ import { EXIT } from './summary';
 /** The instant of `--as-of`: an ISO 8601 instant. */
 export function parseAsOf(value: string | undefined, now: Date): Date {
   if (value === undefined) return now;
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`--as-of: not an ISO 8601 instant: ${JSON.stringify(value)}`);
-  }
-  return date;
+  const time = parseSupportedInstant(value);
+  if (time === null) throw new UsageError(`--as-of ${INSTANT_RULE}, got ${JSON.stringify(value)}`);
+  return new Date(time);
 }
 
 function rules() {

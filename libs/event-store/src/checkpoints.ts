@@ -7,10 +7,23 @@ export interface IntegerPairCheckpoint {
 
 const PAIR = /^(\d{1,20}):(\d{1,20})$/;
 
-export function parsePairCheckpoint(checkpoint: string, what = 'checkpoint'): IntegerPairCheckpoint {
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * Parses "a:b" with both parts unsigned 64-bit integers; `maxMinor` narrows
+ * the second (a PostgreSQL position is a signed bigint).
+ */
+export function parsePairCheckpoint(
+  checkpoint: string,
+  what = 'checkpoint',
+  maxMinor: bigint = UINT64_MAX,
+): IntegerPairCheckpoint {
   const match = PAIR.exec(checkpoint);
   if (!match) throw new TypeError(`invalid ${what}: ${JSON.stringify(checkpoint)}`);
-  return { major: BigInt(match[1]!), minor: BigInt(match[2]!) };
+  const major = BigInt(match[1]!);
+  const minor = BigInt(match[2]!);
+  if (major > UINT64_MAX || minor > maxMinor) throw new TypeError(`invalid ${what}: ${JSON.stringify(checkpoint)} is out of range`);
+  return { major, minor };
 }
 
 export function formatPairCheckpoint(major: bigint | string | number, minor: bigint | string | number): string {

@@ -20,5 +20,35 @@ export function assertValidAppend(stream: string, events: readonly EventToAppend
     if (typeof event.type !== 'string' || event.type.length === 0 || event.type.length > 200) {
       throw new InvalidAppendError('event type must be 1 to 200 characters');
     }
+    const unstorable = unstorableText(event.data, 'data') ?? unstorableText(event.metadata, 'metadata');
+    if (unstorable) throw new InvalidAppendError(`event ${id}: ${unstorable}`);
   }
+  const unstorable = unstorableText(stream, 'stream name');
+  if (unstorable) throw new InvalidAppendError(unstorable);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Where a JSON value holds text no store keeps faithfully (PostgreSQL's
+ * jsonb refuses the NUL character; an unpaired surrogate has no UTF-8 form),
+ * or null. Walks without recursion.
+ */
+export function unstorableText(value: unknown, path: string): string | null {
+  const pending: Array<[unknown, string]> = [[value, path]];
+  while (pending.length > 0) {
+    const [item, at] = pending.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return `${at} holds a NUL character`;
+      if (LONE_SURROGATE.test(item)) return `${at} holds an unpaired surrogate`;
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => pending.push([element, `${at}.${index}`]));
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item)) {
+        if (key.includes('\u0000') || LONE_SURROGATE.test(key)) return `a key in ${at} holds unstorable text`;
+        pending.push([element, `${at}.${key}`]);
+      }
+    }
+  }
+  return null;
 }

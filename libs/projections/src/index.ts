@@ -1,5 +1,6 @@
 export * from './projection';
 export * from './projection-checkpoint.entity';
+export * from './projector-heartbeat.entity';
 export * from './projection-runner';
 export * from './projection-rebuild';
 export * from './shadow-rebuild';
@@ -9,3 +10,4 @@ export * from './projector.service';
 export * from './projections.module';
 export { PROJECTIONS, PROJECTOR_ROLE, type ProjectorRole } from './tokens';
 export { ProjectionCheckpoints1732420000000 } from './migrations/1732420000000-projection-checkpoints';
+export { ProjectorHeartbeats1732420001410 } from './migrations/1732420001410-projector-heartbeats';

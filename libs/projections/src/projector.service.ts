@@ -5,6 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { hostname } from 'node:os';
 import type { EventStore } from '@crm/event-store';
 import type { DataSource, ObjectLiteral } from 'typeorm';
 import type { RowProjection } from './projection';
@@ -24,14 +25,30 @@ export interface ProjectionStatus {
   readonly lagSeconds: number;
 }
 
+/** How often a running projector moves its heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** A projector whose latest heartbeat is older than this is reported dead by GET /health. */
+export const HEARTBEAT_STALE_MS = 30_000;
+
+/** Whether some projector process has shown it is alive lately, and when it last did. */
+export interface ProjectorLiveness {
+  readonly alive: boolean;
+  /** The newest heartbeat of any projector process, null when none ever ran on this database. */
+  readonly lastHeartbeatAt: Date | null;
+}
+
 /**
- * Runs the row projections (in the API process, or alone in apps/projector)
- * and reports how far behind the store they are.
+ * Runs the row projections (in the API process, or alone in apps/projector),
+ * moves a heartbeat row while it runs, and reports how far behind the store
+ * they are and whether any projector is alive.
  */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Projector');
   private readonly runners: ProjectionRunner<ObjectLiteral>[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly startedAt = new Date();
+  private readonly instance = `${hostname()}:${process.pid}:${this.startedAt.toISOString()}`;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -60,9 +77,41 @@ export class ProjectorService implements OnApplicationBootstrap, BeforeApplicati
       this.runners.push(runner);
     }
     this.logger.log(`running projections: ${this.projections.map((p) => p.name).join(', ')}`);
+    this.beat();
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
+  }
+
+  /** Moves this process's heartbeat; a database that does not answer now is tried again at the next beat. */
+  private beat(): void {
+    this.dataSource
+      .query(
+        `INSERT INTO projector_heartbeats (instance, host, pid, started_at, beat_at) VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (instance) DO UPDATE SET beat_at = now()`,
+        [this.instance, hostname(), process.pid, this.startedAt],
+      )
+      .catch((error: unknown) => this.logger.warn(`heartbeat not recorded: ${(error as Error).message}`));
+  }
+
+  /** Whether a projector process moved its heartbeat within HEARTBEAT_STALE_MS (by the database's clock). */
+  async liveness(): Promise<ProjectorLiveness> {
+    const [row] = await this.dataSource.query<Array<{ beat_at: Date | null; fresh: boolean | null }>>(
+      `SELECT max(beat_at) AS beat_at, max(beat_at) > now() - $1 * interval '1 millisecond' AS fresh
+         FROM projector_heartbeats`,
+      [HEARTBEAT_STALE_MS],
+    );
+    return { alive: row?.fresh === true, lastHeartbeatAt: row?.beat_at ? new Date(row.beat_at) : null };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    if (this.runners.length > 0) {
+      // A projector that stops cleanly says so: its row goes, so /health sees no live projector at once.
+      await this.dataSource
+        .query('DELETE FROM projector_heartbeats WHERE instance = $1', [this.instance])
+        .catch(() => undefined);
+    }
     if (this.runners.length > 0) this.logger.log('stopping projections');
     await Promise.all(this.runners.map((runner) => runner.stop()));
     if (this.runners.length > 0) this.logger.log('projections stopped');

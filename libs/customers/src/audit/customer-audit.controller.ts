@@ -1,3 +1,5 @@
+import { CUSTOMER_EVENT_SCHEMA_VERSIONS } from '../domain/customer.events';
+import { INSTANT_RULE, IsInstant, parseSupportedInstant } from '@crm/platform';
 import { BadRequestException, Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -6,7 +8,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { EventStore } from '@crm/event-store';
 import { RequireRole } from '@crm/platform';
 import { EVENT_STORE } from '@crm/platform/tokens';
@@ -15,25 +17,31 @@ import { assertCustomerId } from '../queries/get-customer/get-customer.controlle
 import { CustomerAuditService, type HistoryPage, type KnownAt } from './customer-audit.service';
 import type { CustomerState } from './customer-state';
 
-const ISO = { strict: true, strictSeparator: true } as const;
 export const HISTORY_DEFAULT_LIMIT = 100;
 const LIMIT = /^(?:[1-9]|[1-9][0-9]{1,2}|1000)$/;
 
+const CUSTOMER_EVENT_TYPES = Object.keys(CUSTOMER_EVENT_SCHEMA_VERSIONS);
+const KNOWN_TYPE = `(?:${CUSTOMER_EVENT_TYPES.join('|')})`;
+
 export class CustomerHistoryRequest {
-  @ApiPropertyOptional({ description: 'Comma-separated event types, e.g. PurchaseRecorded,PurchaseRefunded.' })
+  @ApiPropertyOptional({
+    description: `Comma-separated event types, e.g. PurchaseRecorded,PurchaseRefunded: ${CUSTOMER_EVENT_TYPES.join(', ')}.`,
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z]{1,60}(,[A-Za-z]{1,60})*$/, { message: 'types must be comma-separated event type names' })
+  @Matches(new RegExp(`^${KNOWN_TYPE}(,${KNOWN_TYPE})*$`), {
+    message: `types must be a comma-separated list of event types: ${CUSTOMER_EVENT_TYPES.join(', ')}`,
+  })
   types?: string;
 
   @ApiPropertyOptional({ description: 'Business time from (inclusive), ISO 8601.', format: 'date-time' })
   @IsOptional()
-  @IsISO8601(ISO)
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Business time to (exclusive), ISO 8601.', format: 'date-time' })
   @IsOptional()
-  @IsISO8601(ISO)
+  @IsInstant()
   to?: string;
 
   @ApiPropertyOptional({ description: "Stream revision to start from: the previous page's `nextRevision`." })
@@ -55,7 +63,7 @@ export class CustomerStateRequest {
     format: 'date-time',
   })
   @IsOptional()
-  @IsISO8601(ISO)
+  @IsInstant()
   asOf?: string;
 
   @ApiPropertyOptional({
@@ -76,8 +84,6 @@ function badRequest(field: string, message: string): BadRequestException {
     problems: [{ field, rule: field, message }],
   });
 }
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 @ApiTags('audit')
 @RequireRole('auditor')
@@ -129,8 +135,9 @@ export class CustomerAuditController {
 
   private knownAt(value: string | undefined): KnownAt | null {
     if (value === undefined) return null;
-    if (ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return { recordedAt: new Date(value) };
+    const instant = parseSupportedInstant(value);
+    if (instant !== null) return { recordedAt: new Date(instant) };
     if (isCheckpointOf(this.store, value)) return { checkpoint: value };
-    throw badRequest('knownAt', 'knownAt must be an ISO 8601 instant or a checkpoint of this store');
+    throw badRequest('knownAt', `knownAt must be a checkpoint of this store, or an instant that ${INSTANT_RULE}`);
   }
 }

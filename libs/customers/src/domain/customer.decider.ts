@@ -16,7 +16,7 @@ import {
   type PurchaseLine,
 } from './customer.events';
 import { initialState, evolve, type CustomerState } from './customer.state';
-import { isCurrencyCode, MAX_AMOUNT_MINOR } from './money';
+import { isCurrencyCode, MAX_AMOUNT_MINOR, MAX_CUSTOMER_TOTAL_MINOR } from './money';
 
 export { initialState, evolve, type CustomerState } from './customer.state';
 
@@ -247,6 +247,15 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       if (!isCurrencyCode(data.currency))
         throw unprocessable('INVALID_CURRENCY', `${data.currency} is not an ISO 4217 code`);
       const { lines, totalMinor } = purchaseLines(command);
+      const purchasedBefore = state.purchasedMinorByCurrency.get(data.currency) ?? 0;
+      if (purchasedBefore + totalMinor > MAX_CUSTOMER_TOTAL_MINOR) {
+        // Every figure of a customer (gross, net, value) stays an exact whole number for every reader.
+        throw unprocessable(
+          'CUSTOMER_TOTAL_TOO_LARGE',
+          `the customer's purchases in ${data.currency} would total more than ${MAX_CUSTOMER_TOTAL_MINOR} minor units`,
+          { currency: data.currency, purchasedMinor: purchasedBefore, totalMinor },
+        );
+      }
       const events: CustomerEvent[] = [];
       // Only a purchase made after the termination wins the customer back; a
       // backdated purchase from before it is history, not a reactivation.

@@ -24,6 +24,8 @@ export interface CustomerState {
   readonly accountManagerId: string | null;
   readonly optedOut: ReadonlySet<ContactChannel>;
   readonly orders: Map<string, OrderState>;
+  /** Sum of the purchases' totals per currency, in minor units. */
+  readonly purchasedMinorByCurrency: Map<string, number>;
   readonly refundIds: Set<string>;
   readonly contactIds: Set<string>;
   readonly complaints: Map<string, ComplaintStatus>;
@@ -41,6 +43,7 @@ export function initialState(): CustomerState {
     accountManagerId: null,
     optedOut: new Set(),
     orders: new Map(),
+    purchasedMinorByCurrency: new Map(),
     refundIds: new Set(),
     contactIds: new Set(),
     complaints: new Map(),
@@ -88,6 +91,10 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
         totalMinor: event.data.totalMinor,
         refundedMinor: 0,
       });
+      state.purchasedMinorByCurrency.set(
+        event.data.currency,
+        (state.purchasedMinorByCurrency.get(event.data.currency) ?? 0) + event.data.totalMinor,
+      );
       return state;
     case 'PurchaseRefunded': {
       const order = state.orders.get(event.data.orderId);

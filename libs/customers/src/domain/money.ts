@@ -27,3 +27,10 @@ export function isCurrencyCode(value: string): boolean {
 
 /** Largest amount the product accepts in one figure: safely integral in JavaScript and in PostgreSQL bigint. */
 export const MAX_AMOUNT_MINOR = 1_000_000_000_000_00;
+
+/**
+ * Largest sum of one customer's purchases in one currency: 2^53 − 1, the
+ * largest whole number every JSON reader and JavaScript holds exactly. A
+ * purchase that would pass it is refused (CUSTOMER_TOTAL_TOO_LARGE).
+ */
+export const MAX_CUSTOMER_TOTAL_MINOR = Number.MAX_SAFE_INTEGER;

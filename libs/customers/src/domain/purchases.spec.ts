@@ -343,3 +343,81 @@ describe('RefundPurchase', () => {
     spec.given([]).when(refundPurchase()).thenThrows('CUSTOMER_NOT_FOUND');
   });
 });
+
+describe('a customer total stays an exact whole number', () => {
+  const big = (orderId: string, currency = 'EUR') =>
+    purchaseRecorded({
+      orderId,
+      currency,
+      lines: [purchaseLine({ quantity: 1, unitPriceMinor: 100_000_000_000_000, totalMinor: 100_000_000_000_000 })],
+      totalMinor: 100_000_000_000_000,
+    });
+  // 90 purchases of 10^14 minor units: 9.0 × 10^15, just under 2^53 − 1 (9,007,199,254,740,991).
+  const ninety = Array.from({ length: 90 }, (_, i) => big(`o-${i}`));
+
+  it('given purchases totalling 9.0 × 10^15 in EUR, when one more would pass 2^53 − 1, then it is refused with CUSTOMER_TOTAL_TOO_LARGE', () => {
+    spec
+      .given([registered(), ...ninety])
+      .when(
+        recordPurchase({
+          orderId: 'o-over',
+          lines: [{ sku: 'X', category: 'x', quantity: 1, unitPriceMinor: 7_199_254_740_992 }],
+        }),
+      )
+      .thenThrows('CUSTOMER_TOTAL_TOO_LARGE');
+  });
+
+  it('given the same history, when the purchase reaches exactly 2^53 − 1, then it is recorded', () => {
+    spec
+      .given([registered(), ...ninety])
+      .when(
+        recordPurchase({
+          orderId: 'o-edge',
+          lines: [{ sku: 'X', category: 'x', quantity: 1, unitPriceMinor: 7_199_254_740_991 }],
+        }),
+      )
+      .then([
+        purchaseRecorded({
+          orderId: 'o-edge',
+          lines: [
+            purchaseLine({
+              sku: 'X',
+              category: 'x',
+              quantity: 1,
+              unitPriceMinor: 7_199_254_740_991,
+              totalMinor: 7_199_254_740_991,
+            }),
+          ],
+          totalMinor: 7_199_254_740_991,
+        }),
+      ]);
+  });
+
+  it('given the same history in EUR, when a purchase in GBP is recorded, then it counts towards its own currency only', () => {
+    spec
+      .given([registered(), ...ninety])
+      .when(
+        recordPurchase({
+          orderId: 'o-gbp',
+          currency: 'GBP',
+          lines: [{ sku: 'X', category: 'x', quantity: 1, unitPriceMinor: 100_000_000_000_000 }],
+        }),
+      )
+      .then([
+        purchaseRecorded({
+          orderId: 'o-gbp',
+          currency: 'GBP',
+          lines: [
+            purchaseLine({
+              sku: 'X',
+              category: 'x',
+              quantity: 1,
+              unitPriceMinor: 100_000_000_000_000,
+              totalMinor: 100_000_000_000_000,
+            }),
+          ],
+          totalMinor: 100_000_000_000_000,
+        }),
+      ]);
+  });
+});

@@ -1,5 +1,6 @@
+import { IsInstant } from '@crm/platform';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { IsNotFarFuture } from './is-not-far-future';
 
 /** Ids of customers and of their orders, complaints, contacts…: what may appear in a URL path. */
@@ -13,7 +14,7 @@ export abstract class CommandRequest {
     format: 'date-time',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   @IsNotFarFuture()
   occurredAt?: string;
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsISO31661Alpha2,
   ArrayMaxSize,
   IsArray,
   IsBoolean,
@@ -49,6 +50,7 @@ export class AddressDto {
   @ApiPropertyOptional({ description: 'ISO 3166-1 alpha-2', example: 'GB' })
   @IsOptional()
   @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as GB' })
+  @IsISO31661Alpha2({ message: 'country must be an assigned ISO 3166-1 alpha-2 code such as GB' })
   country?: string;
 }
 

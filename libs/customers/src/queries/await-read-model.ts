@@ -2,6 +2,7 @@ import { applyDecorators, BadRequestException, Inject, Injectable, ServiceUnavai
 import { ApiPropertyOptional, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { EventStore } from '@crm/event-store';
+import { invalidField, validationFailedBody } from '@crm/platform';
 import { DATA_SOURCE, EVENT_STORE } from '@crm/platform/tokens';
 import { isCheckpointOf, waitForProjections, type ProjectionSource } from '@crm/projections';
 import type { DataSource } from 'typeorm';
@@ -41,7 +42,8 @@ export function ApiProjectionLagging(): MethodDecorator {
  * Read your writes for every reader query: waits until each read model the
  * query reads has passed the checkpoint of a command's answer (at most 5 s
  * in all); 400 naming `minCheckpoint` when it is not a checkpoint of this
- * store, 503 PROJECTION_LAGGING with the lag when not reached in time.
+ * store, or no stored event has it (CHECKPOINT_AHEAD_OF_STORE beyond the
+ * newest event, else CHECKPOINT_NOT_FOUND), 503 PROJECTION_LAGGING with the lag when not reached in time.
  */
 @Injectable()
 export class ReadYourWrites {
@@ -54,12 +56,25 @@ export class ReadYourWrites {
   async awaitReadModels(minCheckpoint: string | undefined, projections: readonly ProjectionSource[]): Promise<void> {
     if (minCheckpoint === undefined) return;
     if (!isCheckpointOf(this.store, minCheckpoint)) {
+      throw invalidField('minCheckpoint', 'isCheckpoint', 'minCheckpoint is not a checkpoint of this store');
+    }
+    if ((await this.store.readEventAt(minCheckpoint)) === null) {
+      // Not the checkpoint of any stored event: waiting could never end well.
+      const head = await this.store.headCheckpoint();
+      const ahead = head === null || this.store.compareCheckpoints(minCheckpoint, head) > 0;
       throw new BadRequestException({
-        code: 'VALIDATION_FAILED',
-        message: 'minCheckpoint must be a checkpoint from a command answer',
-        problems: [
-          { field: 'minCheckpoint', rule: 'isCheckpoint', message: 'minCheckpoint is not a checkpoint of this store' },
-        ],
+        ...validationFailedBody([
+          {
+            field: 'minCheckpoint',
+            rule: 'isStoredCheckpoint',
+            message: ahead
+              ? 'minCheckpoint is ahead of every event in the store'
+              : 'minCheckpoint is not the checkpoint of an event in the store',
+          },
+        ]),
+        code: ahead ? 'CHECKPOINT_AHEAD_OF_STORE' : 'CHECKPOINT_NOT_FOUND',
+        minCheckpoint,
+        headCheckpoint: head,
       });
     }
     const wait = await waitForProjections(this.store, this.dataSource, projections, minCheckpoint, {

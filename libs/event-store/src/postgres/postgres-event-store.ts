@@ -15,10 +15,15 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint } from '../checkpoints';
+import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint as parsePair } from '../checkpoints';
 import { PollingSubscription } from '../polling-subscription';
 import { assertValidAppend } from '../validation';
 import { migrateEventStoreSchema, quoteIdent } from './schema';
+
+/** A checkpoint of this store: "transaction id:position", the position a signed 64-bit integer. */
+function parseCheckpoint(checkpoint: string): { major: bigint; minor: bigint } {
+  return parsePair(checkpoint, 'checkpoint', 2n ** 63n - 1n);
+}
 
 export interface PostgresEventStoreOptions {
   /** Connection pool the store queries through. */
@@ -324,7 +329,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readEventAt(checkpoint: string): Promise<StoredEvent | null> {
-    const cp = parsePairCheckpoint(checkpoint);
+    const cp = parseCheckpoint(checkpoint);
     const { rows } = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.table} WHERE position = $2::bigint AND tx_id = $1::xid8`,
       [cp.major.toString(), cp.minor.toString()],
@@ -340,7 +345,7 @@ export class PostgresEventStore implements EventStore {
     const conditions = ['stream_id = $1'];
     const params: unknown[] = [stream];
     if (options.toCheckpoint !== undefined) {
-      const cp = parsePairCheckpoint(options.toCheckpoint);
+      const cp = parseCheckpoint(options.toCheckpoint);
       params.push(cp.major.toString(), cp.minor.toString());
       conditions.push(`(tx_id, position) <= ($${params.length - 1}::xid8, $${params.length}::bigint)`);
     }
@@ -356,7 +361,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    if (options.fromCheckpoint !== undefined) parsePairCheckpoint(options.fromCheckpoint);
+    if (options.fromCheckpoint !== undefined) parseCheckpoint(options.fromCheckpoint);
     return new PollingSubscription(
       {
         readPage: (after) => this.readAllUsing(this.pool, after, this.pageSize, options.filter),
@@ -378,7 +383,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   async countAfter(fromCheckpoint: string | undefined, limit: number, filter?: EventFilter): Promise<number> {
-    const cp = fromCheckpoint === undefined ? { major: 0n, minor: 0n } : parsePairCheckpoint(fromCheckpoint);
+    const cp = fromCheckpoint === undefined ? { major: 0n, minor: 0n } : parseCheckpoint(fromCheckpoint);
     const params: unknown[] = [cp.major.toString(), cp.minor.toString(), limit];
     const conditions = [
       'tx_id < pg_snapshot_xmin(pg_current_snapshot())',
@@ -396,6 +401,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   compareCheckpoints(a: string, b: string): number {
+    parseCheckpoint(a);
+    parseCheckpoint(b);
     return comparePairCheckpoints(a, b);
   }
 
@@ -420,7 +427,7 @@ export class PostgresEventStore implements EventStore {
     maxCount: number,
     filter: EventFilter | undefined,
   ): Promise<StoredEvent[]> {
-    const cp = after === undefined ? { major: 0n, minor: 0n } : parsePairCheckpoint(after);
+    const cp = after === undefined ? { major: 0n, minor: 0n } : parseCheckpoint(after);
     const params: unknown[] = [cp.major.toString(), cp.minor.toString(), maxCount];
     const conditions = [
       // The horizon: every transaction with an id below the snapshot's xmin

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IdempotencyMismatchError, StreamConflictError, StreamNotFoundError } from '../errors';
+import { IdempotencyMismatchError, InvalidAppendError, StreamConflictError, StreamNotFoundError } from '../errors';
 import type {
   AppendResult,
   EventStore,
@@ -380,6 +380,20 @@ export function describeEventStoreContract(
           IdempotencyMismatchError,
         );
         expect(await store.readStream(stream)).toHaveLength(1);
+      });
+    });
+
+    describe('text no store keeps', () => {
+      it.each([
+        ['a NUL character in data', { ...makeEvent(), data: { name: 'a\u0000b' } }],
+        ['an unpaired surrogate in data', { ...makeEvent(), data: { lines: [{ sku: 'x\ud800' }] } }],
+        ['a NUL character in a metadata key', { ...makeEvent(), metadata: { 'k\u0000': 1 } }],
+      ])('refuses %s with InvalidAppendError and stores nothing', async (_name, event) => {
+        const stream = `${uniquePrefix('unstorable')}1`;
+        await expect(store.append(stream, [event], { expectedRevision: 'no-stream' })).rejects.toBeInstanceOf(
+          InvalidAppendError,
+        );
+        expect(await store.countStream(stream)).toBe(0);
       });
     });
 

@@ -1,6 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
-import { StreamConflictError, StreamNotFoundError, IdempotencyMismatchError } from '@crm/event-store';
+import {
+  IdempotencyMismatchError,
+  InvalidAppendError,
+  StreamConflictError,
+  StreamNotFoundError,
+} from '@crm/event-store';
 import type { Response } from 'express';
 import { DomainError } from '../domain/decider';
 import { CommandIdReusedError, PreconditionFailedError } from '../write-side/command-executor';
@@ -71,6 +76,15 @@ export class CrmErrorFilter implements ExceptionFilter {
       return {
         statusCode: HttpStatus.UNPROCESSABLE_ENTITY,
         error: 'Unprocessable Entity',
+        code: exception.code,
+        message: exception.message,
+      };
+    }
+    if (exception instanceof InvalidAppendError) {
+      // Requests are validated before they become events: this is the store's own guard.
+      return {
+        statusCode: HttpStatus.BAD_REQUEST,
+        error: 'Bad Request',
         code: exception.code,
         message: exception.message,
       };

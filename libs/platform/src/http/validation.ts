@@ -25,6 +25,33 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
   return problems;
 }
 
+/** The body of every 400 VALIDATION_FAILED answer: the problems, and their messages joined. */
+export function validationFailedBody(problems: readonly FieldProblem[]): {
+  statusCode: 400;
+  error: 'Bad Request';
+  code: 'VALIDATION_FAILED';
+  message: string;
+  problems: FieldProblem[];
+} {
+  return {
+    statusCode: 400,
+    error: 'Bad Request',
+    code: 'VALIDATION_FAILED',
+    message: problems.map((p) => p.message).join('; ') || 'invalid request',
+    problems: [...problems],
+  };
+}
+
+/** A 400 VALIDATION_FAILED naming each field and rule. */
+export function validationFailed(problems: readonly FieldProblem[]): BadRequestException {
+  return new BadRequestException(validationFailedBody(problems));
+}
+
+/** One problem of one field, as a 400 VALIDATION_FAILED. */
+export function invalidField(field: string, rule: string, message: string): BadRequestException {
+  return validationFailed([{ field, rule, message }]);
+}
+
 /**
  * Request validation for every route: unknown fields refused, values
  * converted only where a DTO says so, and a 400 whose body names each field
@@ -38,15 +65,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const problems = flattenValidationErrors(errors);
-      return new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        code: 'VALIDATION_FAILED',
-        message: problems.map((p) => p.message).join('; ') || 'invalid request',
-        problems,
-      });
-    },
+    exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }

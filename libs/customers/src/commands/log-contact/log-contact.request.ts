@@ -1,10 +1,10 @@
+import { IsInstant } from '@crm/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -26,7 +26,7 @@ export class FollowUpTaskDto {
   task!: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   dueAt!: string;
 }
 

@@ -1,7 +1,8 @@
+import { IsInstant } from '@crm/platform';
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { RequireRole } from '@crm/platform';
 import { analyticsOrdersProjection } from '../../projections/analytics-facts/analytics-orders.projection';
 import { analyticsSurveysProjection } from '../../projections/analytics-facts/analytics-surveys.projection';
@@ -24,12 +25,12 @@ const READ_MODELS = [
 export class AnalyticsSummaryRequest {
   @ApiPropertyOptional({ description: 'Surveys and revenue from this instant (inclusive).', format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: '… up to this instant (exclusive); default now.', format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   to?: string;
 
   @MinCheckpointParam()

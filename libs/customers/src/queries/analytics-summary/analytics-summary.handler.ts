@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { exactDifference, exactInteger, type ExactInteger } from '@crm/platform';
 import { DATA_SOURCE } from '@crm/platform/tokens';
 import type { DataSource } from 'typeorm';
 import { CustomerStatusService, latestSegmentationRunId } from '../../customer-status/customer-status.service';
@@ -52,9 +53,9 @@ export interface AnalyticsSummary {
   readonly revenue: Array<{
     readonly currency: string;
     readonly orders: number;
-    readonly grossMinor: number;
-    readonly refundsMinor: number;
-    readonly netMinor: number;
+    readonly grossMinor: ExactInteger;
+    readonly refundsMinor: ExactInteger;
+    readonly netMinor: ExactInteger;
   }>;
   readonly complaints: { readonly open: number; readonly total: number };
 }
@@ -147,9 +148,9 @@ export class AnalyticsSummaryHandler implements IQueryHandler<AnalyticsSummaryQu
       revenue: revenue.map((row) => ({
         currency: row.currency!,
         orders: n(row.orders),
-        grossMinor: n(row.gross),
-        refundsMinor: n(row.refunds),
-        netMinor: n(row.gross) - n(row.refunds),
+        grossMinor: exactInteger(row.gross),
+        refundsMinor: exactInteger(row.refunds),
+        netMinor: exactDifference(exactInteger(row.gross), exactInteger(row.refunds)),
       })),
       complaints: { open: n(complaints?.open), total: n(complaints?.total) },
     };

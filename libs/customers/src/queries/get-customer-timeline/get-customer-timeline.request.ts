@@ -1,7 +1,7 @@
+import { IsInstant } from '@crm/platform';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -68,7 +68,7 @@ export class GetCustomerTimelineRequest {
     example: '2026-01-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({
@@ -77,7 +77,7 @@ export class GetCustomerTimelineRequest {
     example: '2026-02-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   @IsAfterFrom()
   to?: string;
 

@@ -1,5 +1,6 @@
+import { IsInstant } from '@crm/platform';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { MinCheckpointParam } from '../await-read-model';
 
 /** Query parameters of GET /customers/:customerId and GET /customers/:customerId/lifecycle-history. */
@@ -11,7 +12,7 @@ export class CustomerAsOfRequest {
     example: '2026-01-01T00:00:00Z',
   })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstant()
   asOf?: string;
 
   @MinCheckpointParam()

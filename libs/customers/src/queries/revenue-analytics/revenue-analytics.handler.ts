@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { exactInteger } from '@crm/platform';
 import { DATA_SOURCE } from '@crm/platform/tokens';
 import type { DataSource } from 'typeorm';
 import { CustomerStatusService } from '../../customer-status/customer-status.service';
@@ -90,7 +91,7 @@ export class RevenueAnalyticsHandler implements IQueryHandler<RevenueAnalyticsQu
     );
     const rows = raw.map((row) => {
       const item: Record<string, unknown> = { ...row };
-      for (const measure of SUMMED) item[measure] = Number(row[measure]);
+      for (const measure of SUMMED) item[measure] = exactInteger(row[measure] as string);
       return item as unknown as RevenueAnalyticsRow;
     });
     return {

@@ -1,3 +1,4 @@
+import type { ExactInteger } from '@crm/platform';
 import type { PurchaseChannel } from '../../domain/customer.events';
 
 export const TIME_GRANULARITIES = ['year', 'quarter', 'month', 'week', 'day'] as const;
@@ -46,12 +47,12 @@ export interface RevenueAnalyticsRow {
   readonly channel?: string;
   readonly accountManager?: string;
   readonly currency: string;
-  readonly grossRevenueMinor: number;
-  readonly refundsMinor: number;
-  readonly netRevenueMinor: number;
+  readonly grossRevenueMinor: ExactInteger;
+  readonly refundsMinor: ExactInteger;
+  readonly netRevenueMinor: ExactInteger;
   /** Purchases with lines in the group (one purchase counts once in each category it has lines in). */
   readonly orders: number;
-  readonly units: number;
+  readonly units: ExactInteger;
   /** Distinct customers with a purchase in the group. */
   readonly customers: number;
 }

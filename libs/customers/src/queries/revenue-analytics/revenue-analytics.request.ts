@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsSupportedDay, parseSupportedDay } from '@crm/platform';
 import {
   IsIn,
   IsOptional,
@@ -17,12 +18,8 @@ import { GROUP_BY_NAMES, TIME_GRANULARITIES } from './revenue-analytics.query';
 /** The longest day range one question may cover. */
 export const MAX_RANGE_YEARS = 5;
 
-/** The YYYY-MM-DD text of a real calendar day, as a UTC time; null otherwise. */
-export function parseDay(value: unknown): number | null {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  const time = Date.parse(`${value}T00:00:00.000Z`);
-  return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value ? null : time;
-}
+/** The YYYY-MM-DD text of a real calendar day in the supported range, as a UTC time; null otherwise. */
+export const parseDay = parseSupportedDay;
 
 /** The same calendar day `years` later (29 February rolls to 1 March). */
 function yearsLater(time: number, years: number): number {
@@ -55,18 +52,6 @@ function IsGroupBy(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown) => groupByProblem(value) === null,
         defaultMessage: (args) => groupByProblem(args?.value) ?? 'groupBy is not valid',
       },
-    });
-  };
-}
-
-function IsDay(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isDay',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: '$property must be a calendar date YYYY-MM-DD', ...options },
-      validator: { validate: (value: unknown) => parseDay(value) !== null },
     });
   };
 }
@@ -115,7 +100,7 @@ function IsCurrency(options?: ValidationOptions): PropertyDecorator {
 export class RevenueAnalyticsRequest {
   @ApiProperty({ description: 'First business day included (UTC), YYYY-MM-DD.', example: '2026-01-01' })
   @IsString()
-  @IsDay()
+  @IsSupportedDay()
   from!: string;
 
   @ApiProperty({
@@ -123,7 +108,7 @@ export class RevenueAnalyticsRequest {
     example: '2026-07-01',
   })
   @IsString()
-  @IsDay()
+  @IsSupportedDay()
   @IsRangeEnd()
   to!: string;
 
