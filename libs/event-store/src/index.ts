@@ -8,3 +8,4 @@ export * from './postgres/postgres-event-store';
 export * from './postgres/embedded-postgres';
 export * from './eventstoredb/eventstoredb-event-store';
 export { migrateEventStoreSchema, quoteIdent } from './postgres/schema';
+export { unstorableText } from './validation';

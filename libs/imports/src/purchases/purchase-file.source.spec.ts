@@ -147,6 +147,10 @@ describe('generic purchase files', () => {
     [{ ...base, customerKind: 'robot' }, 'INVALID_FIELD', 'customerKind must be one of individual, organisation'],
     [{ ...base, customerName: '' }, 'INVALID_FIELD', 'customerName must be 1-200 characters'],
     [{ ...base, colour: 'red' }, 'UNKNOWN_FIELD', 'unknown field colour'],
+    [{ ...base, sku: 'A\u0000B' }, 'INVALID_TEXT', 'sku holds a NUL character'],
+    [{ ...base, category: 'music\ud800' }, 'INVALID_TEXT', 'category holds an unpaired surrogate'],
+    [{ ...base, customerName: '\udc00Ada' }, 'INVALID_TEXT', 'customerName holds an unpaired surrogate'],
+    [{ ...base, region: 'North\u0000' }, 'INVALID_TEXT', 'region holds a NUL character'],
   ])('refuses a row: %j → %s', async (row, code, reason) => {
     const { purchases, refusals } = await importOf(
       'ndjson',
@@ -212,6 +216,18 @@ describe('generic purchase files', () => {
         reason: expect.stringContaining('order o-1 of customer c-1 started at line 1 and ended before this line'),
       }),
     ]);
+  });
+
+  it('refuses a CSV row holding a NUL byte and imports the rows around it', async () => {
+    const csv = [
+      'customerId,orderId,occurredAt,currency,channel,sku,category,quantity,unitPriceMinor',
+      'c-1,o-1,2024-03-01,EUR,web,A,books,1,100',
+      'c-1,o-2,2024-03-01,EUR,web,A\u0000B,books,1,100',
+      'c-1,o-3,2024-03-01,EUR,web,C,books,1,100',
+    ].join('\n');
+    const { purchases, refusals } = await importOf('csv', csv);
+    expect(purchases.map((p) => p.command.data.orderId)).toEqual(['o-1', 'o-3']);
+    expect(refusals).toEqual([expect.objectContaining({ line: 3, code: 'INVALID_TEXT' })]);
   });
 
   it('reads CSV: header, quoting, empty optional cells, CRLF, multi-line fields', async () => {

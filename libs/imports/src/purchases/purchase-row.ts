@@ -5,6 +5,7 @@ import {
   type PurchaseChannel,
 } from '@crm/customers/domain/customer.events';
 import { isCurrencyCode, MAX_AMOUNT_MINOR } from '@crm/customers/domain/money';
+import { unstorableText } from '@crm/event-store';
 import { ID_PATTERN, ID_RULE, MAX_QUANTITY, isTooFarAhead, parseInstant } from '../rows/field-rules';
 import { refusal, type RowRefusal } from '../rows/row-refusal';
 
@@ -87,6 +88,12 @@ export function validatePurchaseRow(
     }
     if (value.length < min || value.length > max) {
       problems.push({ code: 'INVALID_FIELD', message: `${name} must be ${min}-${max} characters` });
+      return undefined;
+    }
+    const unstorable = unstorableText(value, name);
+    if (unstorable) {
+      // The store keeps no NUL character and no unpaired surrogate: the row is refused, the import goes on.
+      problems.push({ code: 'INVALID_TEXT', message: unstorable });
       return undefined;
     }
     return value;

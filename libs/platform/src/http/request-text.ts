@@ -10,7 +10,7 @@ import { validationFailedBody, type FieldProblem } from './validation';
  */
 export function requestTextGuard(): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
-    const problem = pathProblem(req.path) ?? queryProblem(req.query);
+    const problem = pathProblem(req.path) ?? rawQueryProblem(req.originalUrl) ?? queryProblem(req.query);
     if (problem) {
       res.status(400).json(validationFailedBody([problem]));
       return;
@@ -29,6 +29,27 @@ function pathProblem(path: string): FieldProblem | null {
     }
     const hostile = hostileTextProblem(decoded);
     if (hostile) return { field: 'path', rule: 'storableText', message: `the path ${hostile}` };
+  }
+  return null;
+}
+
+/** Percent-encoding of the query string that is not UTF-8 (the parser would turn it into replacement characters). */
+function rawQueryProblem(url: string): FieldProblem | null {
+  const start = url.indexOf('?');
+  if (start < 0) return null;
+  for (const pair of url.slice(start + 1).split('&')) {
+    const [rawName = '', rawValue = ''] = pair.split('=', 2);
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+    } catch {
+      return { field: 'query', rule: 'encoding', message: 'a query parameter name is not valid percent-encoded UTF-8' };
+    }
+    try {
+      decodeURIComponent(rawValue.replace(/\+/g, ' '));
+    } catch {
+      return { field: `query:${name}`, rule: 'encoding', message: `${name} is not valid percent-encoded UTF-8` };
+    }
   }
   return null;
 }
