@@ -115,6 +115,37 @@ const PATH_CASES = [
   })),
 ];
 
+/** Instants outside the supported range (1900-01-01 … 2199-12-31), or without an offset, wherever one is asked for. */
+const BAD_INSTANTS = [
+  '0000-01-01T00:00:00Z',
+  '1899-12-31T23:59:59Z',
+  '2200-01-01T00:00:00Z',
+  '+275760-09-13T00:00:00Z',
+  '2024-03-01T10:15:00',
+];
+const DATE_QUERY_CASES = [
+  ...BAD_INSTANTS.flatMap((instant) => [
+    { url: `/customers/h-1?asOf=${encodeURIComponent(instant)}`, field: 'asOf' },
+    { url: `/customers/h-1/lifecycle-history?asOf=${encodeURIComponent(instant)}`, field: 'asOf' },
+    { url: `/customers/h-1/state?asOf=${encodeURIComponent(instant)}`, field: 'asOf' },
+    { url: `/customers/h-1/timeline?from=${encodeURIComponent(instant)}`, field: 'from' },
+    { url: `/customers/h-1/history?to=${encodeURIComponent(instant)}`, field: 'to' },
+    { url: `/analytics/summary?from=${encodeURIComponent(instant)}`, field: 'from' },
+  ]),
+  { url: '/analytics/revenue?from=0000-01-01&to=0001-01-01', field: 'from' },
+  { url: '/analytics/revenue?from=1899-01-01&to=1899-06-01', field: 'from' },
+  { url: '/analytics/revenue?from=2199-01-01&to=2200-01-01', field: 'to' },
+  { url: '/analytics/revenue?from=9999-01-01&to=9999-06-01', field: 'from' },
+].map((c) => ({ ...c, name: `GET ${c.url}` }));
+const DATE_COMMAND_CASES = BAD_INSTANTS.slice(0, 2).flatMap((instant) =>
+  COMMANDS.filter(([route]) => route !== 'RegisterCustomer (individual)').map(([route, method, path, body]) => ({
+    name: `${route} with occurredAt ${instant}`,
+    method,
+    path,
+    body: { ...body, occurredAt: instant },
+  })),
+);
+
 /** Raw bodies: what a JSON library would never send. */
 interface RawCase {
   readonly name: string;
@@ -356,6 +387,26 @@ describeOnPostgresServer('hostile-input corpus on PostgreSQL server', () => {
     expect(response.status).toBe(400);
     expect(response.body.problems).toEqual([expect.objectContaining({ field: c.field })]);
   });
+
+  it.each(DATE_QUERY_CASES.map((c) => [c.name, c] as const))(
+    'refuses %s with 400 naming the parameter',
+    async (_name, c) => {
+      const response = await t.as('admin').get(c.url);
+      expect(response.status).toBe(400);
+      expect((response.body.problems as Array<{ field: string }>).map((p) => p.field)).toContain(c.field);
+    },
+  );
+
+  it.each(DATE_COMMAND_CASES.map((c) => [c.name, c] as const))(
+    'refuses %s with 400 naming occurredAt',
+    async (_name, c) => {
+      const before = await t.eventCount();
+      const response = await t.as('writer')[c.method](c.path).send(c.body);
+      expect(response.status).toBe(400);
+      expect((response.body.problems as Array<{ field: string }>).map((p) => p.field)).toContain('occurredAt');
+      expect(await t.eventCount()).toBe(before);
+    },
+  );
 
   it.each(PATH_CASES.map((c) => [c.name, c] as const))('refuses %s with 400', async (_name, c) => {
     const before = await t.eventCount();
