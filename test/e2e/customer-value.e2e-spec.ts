@@ -204,7 +204,7 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
       customers: fit.gammaGammaFit.customers,
     });
     await expect(clvFitCommand({ calibrationEnd: '1997-02-30', json: true }, config)).rejects.toThrow(
-      new UsageError('--calibration-end: not a date yyyy-mm-dd: "1997-02-30"'),
+      new UsageError('--calibration-end: not a date yyyy-mm-dd from 1900-01-01 to 2199-12-31: "1997-02-30"'),
     );
   });
 

@@ -361,10 +361,8 @@ describeOnPostgresServer('hostile-input corpus on PostgreSQL server', () => {
 
   it.each(FIELD_CASES.map((c) => [c.name, c] as const))('refuses %s with 400 naming it', async (_name, c) => {
     const before = await t.eventCount();
-    const response = await t
-      .as('writer')
-      [c.method](c.path)
-      .send(c.body as object);
+    const writer = t.as('writer');
+    const response = await writer[c.method](c.path).send(c.body as object);
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('VALIDATION_FAILED');
     expect((response.body.problems as Array<{ field: string }>).map((p) => p.field)).toContain(c.field);
@@ -373,10 +371,8 @@ describeOnPostgresServer('hostile-input corpus on PostgreSQL server', () => {
 
   it.each(KEY_CASES.map((c) => [c.name, c] as const))('refuses %s with 400', async (_name, c) => {
     const before = await t.eventCount();
-    const response = await t
-      .as('writer')
-      [c.method](c.path)
-      .send(c.body as object);
+    const writer = t.as('writer');
+    const response = await writer[c.method](c.path).send(c.body as object);
     expect(response.status).toBe(400);
     expect(response.body.problems).toEqual([expect.objectContaining({ field: c.field, rule: 'storableText' })]);
     expect(await t.eventCount()).toBe(before);

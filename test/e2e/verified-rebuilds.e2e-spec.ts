@@ -528,11 +528,11 @@ describe('crm projections verify and rebuild --swap on the embedded database', (
       await purchase(`em-${c}`, 'o-1');
     }
     await expectEventually(async () => expect(await countOf('em-3')).toBe(1));
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await t?.close();
-  });
+  }, 60_000);
 
   it('verifies the live tables while the projector runs', async () => {
     expect(await differing()).toEqual([]);
