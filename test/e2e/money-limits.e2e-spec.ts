@@ -41,11 +41,17 @@ describeOnPostgresServer('money beyond 2^53 minor units on PostgreSQL server', (
     t = await startTestApp('postgres');
     const writer = t.as('writer');
     for (const customerId of customers) {
-      await writer.post('/customers').send({ customerId, kind: 'organisation', name: customerId }).expect(201);
+      await writer
+        .post('/customers')
+        .send({ customerId, kind: 'organisation', name: customerId, occurredAt: '2025-01-01T00:00:00Z' })
+        .expect(201);
     }
     // 91 orders of 10^14 and one of 1 minor unit: 9,100,000,000,000,001 in all, spread over three customers.
     for (let i = 0; i < 91; i++) {
-      await writer.post(`/customers/${customers[i % 3]}/purchases`).send(big(`o-${i}`)).expect(201);
+      await writer
+        .post(`/customers/${customers[i % 3]}/purchases`)
+        .send(big(`o-${i}`))
+        .expect(201);
     }
     const last = await writer
       .post('/customers/whale-1/purchases')
@@ -74,8 +80,15 @@ describeOnPostgresServer('money beyond 2^53 minor units on PostgreSQL server', (
 
   it('refuses a purchase that would take one customer past 2^53 − 1 in a currency, appending nothing', async () => {
     const writer = t.as('writer');
-    await writer.post('/customers').send({ customerId: 'whale-4', kind: 'organisation', name: 'w4' }).expect(201);
-    for (let i = 0; i < 90; i++) await writer.post('/customers/whale-4/purchases').send(big(`w4-${i}`)).expect(201);
+    await writer
+      .post('/customers')
+      .send({ customerId: 'whale-4', kind: 'organisation', name: 'w4', occurredAt: '2025-01-01T00:00:00Z' })
+      .expect(201);
+    for (let i = 0; i < 90; i++)
+      await writer
+        .post('/customers/whale-4/purchases')
+        .send(big(`w4-${i}`))
+        .expect(201);
     const before = await t.eventCount();
     const response = await writer.post('/customers/whale-4/purchases').send(big('w4-over'));
     expect(response.status).toBe(422);

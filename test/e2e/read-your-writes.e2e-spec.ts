@@ -265,7 +265,7 @@ if (unavailable) {
       const registered = await t
         .as('writer')
         .post('/customers')
-        .send({ customerId: 'ryw-2', kind: 'individual', name: 'Lagging' })
+        .send({ customerId: 'ryw-2', kind: 'individual', name: 'Lagging', occurredAt: '2026-01-01T00:00:00Z' })
         .expect(201);
       const purchased = await t
         .as('writer')

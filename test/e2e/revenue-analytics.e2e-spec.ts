@@ -90,9 +90,9 @@ describeOnPostgresServer('GET /analytics/revenue on PostgreSQL server', () => {
         .send({ customerId, kind: 'individual', name: `Customer ${customerId}`, region, occurredAt })
         .expect(201);
     };
-    await register('cust-n', 'North', '2025-01-01T00:00:00Z');
+    await register('cust-n', 'North', '2024-12-01T00:00:00Z');
     await register('cust-s', 'South', '2025-01-01T00:00:00Z');
-    await register('cust-w', 'West');
+    await register('cust-w', 'West', '2025-01-01T00:00:00Z');
     const assign = async (accountManagerId: string, occurredAt: string) => {
       await writer
         .put('/customers/cust-n/account-manager')

@@ -81,7 +81,7 @@ export const COMMAND_SAMPLES: ReadonlyArray<readonly [string, Method, string, { 
       topic: 't',
       summary: 's',
       outcome: 'o',
-      followUp: { task: 'call', dueAt: '2026-12-01T09:00:00Z' },
+      followUp: { task: 'call', dueAt: '2030-12-01T09:00:00Z' },
       attachments: ['doc:1'],
     },
   ],

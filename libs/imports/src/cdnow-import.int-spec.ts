@@ -14,6 +14,7 @@ import { describeSkipped } from '../../../test/support/server-suites';
 
 const FIXTURE = join(__dirname, '../../../test/fixtures/cdnow-sample.txt');
 const NOW = new Date('2026-01-01T00:00:00Z');
+const REGISTERED_BY_API_AT = new Date('1996-12-31T00:00:00Z');
 
 interface Storage {
   readonly config: CrmConfig;
@@ -35,12 +36,12 @@ function describeImport(name: string, open: () => Promise<Storage>): void {
       storage = await open();
       context = await openCliContext(storage.config);
       store = context.get<EventStore>(EVENT_STORE);
-    });
+    }, 120_000);
 
     afterAll(async () => {
       await context?.close();
       await storage?.dispose();
-    });
+    }, 60_000);
 
     const importCdnow = async (correlationId: string): Promise<ImportReport> =>
       runImport(await CdnowSource.read(FIXTURE, NOW), commandBusDispatcher(context), {
@@ -59,7 +60,7 @@ function describeImport(name: string, open: () => Promise<Storage>): void {
     const streamOf = (customerId: string): Promise<StoredEvent[]> => store.readStream(`customer-${customerId}`);
 
     it('imports the sample: customers registered first, one purchase per valid row, bad rows refused by line', async () => {
-      // A customer the API registered earlier counts as existing, not as an error.
+      // A customer the API registered earlier (before its first purchase in the file) counts as existing, not as an error.
       await commandBusDispatcher(context)(
         '00001',
         {
@@ -68,14 +69,14 @@ function describeImport(name: string, open: () => Promise<Storage>): void {
             customerId: '00001',
             kind: 'individual',
             profile: { name: 'Registered by the API' },
-            occurredAt: NOW,
+            occurredAt: REGISTERED_BY_API_AT,
           },
         },
         {
           commandId: 'api-registration-00001',
           correlationId: 'api',
           actor: 'writer-key:0123456789ab',
-          occurredAt: NOW,
+          occurredAt: REGISTERED_BY_API_AT,
         },
       );
 
@@ -207,6 +208,16 @@ function describeImport(name: string, open: () => Promise<Storage>): void {
               customerName: 'Ada',
             },
             { ...line, customerId: '00002', orderId: 'o-9', sku: 'C', quantity: 1, unitPriceMinor: 999 },
+            // Dated before the registration of a customer the store knows: refused, the import goes on.
+            {
+              ...line,
+              occurredAt: '1996-06-01',
+              customerId: '00001',
+              orderId: 'o-old',
+              sku: 'D',
+              quantity: 1,
+              unitPriceMinor: 100,
+            },
           ]
             .map((row) => JSON.stringify(row))
             .join('\n'),
@@ -219,14 +230,15 @@ function describeImport(name: string, open: () => Promise<Storage>): void {
           });
         const first = await run();
         expect(first).toMatchObject({
-          rows: 3,
-          customers: 2,
+          rows: 4,
+          customers: 3,
           customersRegistered: 1,
-          customersExisting: 1,
+          customersExisting: 2,
           purchasesAppended: 2,
           eventsAppended: 3,
-          rowsRefused: 0,
+          rowsRefused: 1,
         });
+        expect(first.refusals).toEqual([expect.objectContaining({ line: 4, code: 'BEFORE_REGISTRATION' })]);
         const events = await streamOf('p-1');
         expect(events[1]!.data).toMatchObject({ orderId: 'o-1', totalMinor: 2750 });
         expect(events[1]!.metadata.commandId).toBe('import:purchases:p-1/o-1');

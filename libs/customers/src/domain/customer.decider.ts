@@ -32,12 +32,27 @@ function notFound(code: string, message: string, details: Record<string, unknown
   return new DomainError(code, 'not-found', message, details);
 }
 
-function registered(state: CustomerState): asserts state is CustomerState & {
+/**
+ * The customer exists, and the command happens no earlier than its
+ * registration: nothing of a customer is dated before it became one
+ * (docs: "Business time").
+ */
+function registered(
+  state: CustomerState,
+  occurredAt: string,
+): asserts state is CustomerState & {
   customerId: string;
   kind: CustomerKind;
   profile: CustomerProfile;
 } {
   if (state.status === 'unregistered') throw notFound('CUSTOMER_NOT_FOUND', 'no such customer');
+  if (state.registeredAt !== null && occurredAt < state.registeredAt) {
+    throw unprocessable(
+      'BEFORE_REGISTRATION',
+      `occurredAt ${occurredAt} is before the customer's registration at ${state.registeredAt}`,
+      { occurredAt, registeredAt: state.registeredAt },
+    );
+  }
 }
 
 /** Refuses profile fields that do not apply to the customer's kind. */
@@ -130,6 +145,7 @@ function purchaseLines(command: RecordPurchase): { lines: PurchaseLine[]; totalM
 function complaintStep(
   state: CustomerState,
   command: { type: ComplaintCommandType; data: { complaintId: string } },
+  occurredAt: string,
 ): void {
   const status = state.complaints.get(command.data.complaintId);
   if (status === undefined) {
@@ -142,6 +158,14 @@ function complaintStep(
       'COMPLAINT_TRANSITION_NOT_ALLOWED',
       `${command.type} is not allowed while complaint ${command.data.complaintId} is ${status}`,
       { complaintId: command.data.complaintId, status, command: command.type },
+    );
+  }
+  const previousStepAt = state.complaintStepAt.get(command.data.complaintId);
+  if (previousStepAt !== undefined && occurredAt < previousStepAt) {
+    throw unprocessable(
+      'COMPLAINT_STEP_BEFORE_PREVIOUS',
+      `occurredAt ${occurredAt} is before complaint ${command.data.complaintId}'s previous step at ${previousStepAt}`,
+      { complaintId: command.data.complaintId, occurredAt, previousStepAt, status },
     );
   }
 }
@@ -172,7 +196,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'UpdateCustomerProfile': {
-      registered(state);
+      registered(state, occurredAt);
       const given = givenFields(command.data.changes) as ProfileField[];
       assertFieldsApply(state.kind, given);
       const newName = command.data.changes.name;
@@ -191,7 +215,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'AssignAccountManager': {
-      registered(state);
+      registered(state, occurredAt);
       if (state.accountManagerId === command.data.accountManagerId) return [];
       return [
         {
@@ -206,7 +230,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'SetContactPreferences': {
-      registered(state);
+      registered(state, occurredAt);
       const optedOut: ContactChannel[] = [];
       const optedIn: ContactChannel[] = [];
       for (const channel of CONTACT_CHANNELS) {
@@ -219,15 +243,22 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'TerminateRelationship':
-      registered(state);
+      registered(state, occurredAt);
       if (state.status === 'terminated')
         throw conflict('CUSTOMER_TERMINATED', 'the relationship is already terminated');
       return [{ type: 'RelationshipTerminated', data: { reason: command.data.reason, occurredAt } }];
 
     case 'ReactivateCustomer':
-      registered(state);
+      registered(state, occurredAt);
       if (state.status !== 'terminated') {
         throw conflict('CUSTOMER_NOT_TERMINATED', 'only a terminated relationship can be reactivated');
+      }
+      if (state.terminatedAt !== null && occurredAt < state.terminatedAt) {
+        throw unprocessable(
+          'REACTIVATION_BEFORE_TERMINATION',
+          `occurredAt ${occurredAt} is before the termination at ${state.terminatedAt}`,
+          { occurredAt, terminatedAt: state.terminatedAt },
+        );
       }
       return [
         {
@@ -237,7 +268,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       ];
 
     case 'RecordPurchase': {
-      registered(state);
+      registered(state, occurredAt);
       const { data } = command;
       if (state.orders.has(data.orderId)) {
         throw conflict('ORDER_ALREADY_RECORDED', `order ${data.orderId} is already recorded for this customer`, {
@@ -281,7 +312,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'RefundPurchase': {
-      registered(state);
+      registered(state, occurredAt);
       const { data } = command;
       if (state.refundIds.has(data.refundId)) {
         throw conflict('REFUND_ALREADY_RECORDED', `refund ${data.refundId} is already recorded`, {
@@ -296,6 +327,13 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       }
       if (!Number.isSafeInteger(data.amountMinor) || data.amountMinor <= 0) {
         throw unprocessable('INVALID_AMOUNT', 'a refund is a positive whole number of minor units');
+      }
+      if (occurredAt < order.occurredAt) {
+        throw unprocessable(
+          'REFUND_BEFORE_PURCHASE',
+          `occurredAt ${occurredAt} is before order ${data.orderId} was purchased at ${order.occurredAt}`,
+          { orderId: data.orderId, occurredAt, purchasedAt: order.occurredAt },
+        );
       }
       const refundable = order.totalMinor - order.refundedMinor;
       if (data.amountMinor > refundable) {
@@ -322,12 +360,19 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'LogContact': {
-      registered(state);
+      registered(state, occurredAt);
       const { data } = command;
       if (state.contactIds.has(data.contactId)) {
         throw conflict('CONTACT_ALREADY_LOGGED', `contact ${data.contactId} is already logged`, {
           contactId: data.contactId,
         });
+      }
+      if (data.followUp && data.followUp.dueAt.toISOString() < occurredAt) {
+        throw unprocessable(
+          'FOLLOW_UP_BEFORE_CONTACT',
+          `followUp.dueAt ${data.followUp.dueAt.toISOString()} is before the contact at ${occurredAt}`,
+          { dueAt: data.followUp.dueAt.toISOString(), occurredAt },
+        );
       }
       if (data.direction === 'outbound' && state.optedOut.has(data.channel)) {
         throw unprocessable('CHANNEL_OPTED_OUT', `the customer has opted out of ${data.channel} contact`, {
@@ -354,7 +399,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'FileComplaint': {
-      registered(state);
+      registered(state, occurredAt);
       const { data } = command;
       if (state.complaints.has(data.complaintId)) {
         throw conflict('COMPLAINT_ALREADY_FILED', `complaint ${data.complaintId} is already filed`, {
@@ -377,8 +422,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'AssessComplaint':
-      registered(state);
-      complaintStep(state, command);
+      registered(state, occurredAt);
+      complaintStep(state, command, occurredAt);
       return [
         {
           type: 'ComplaintAssessed',
@@ -393,8 +438,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       ];
 
     case 'ProposeResolution':
-      registered(state);
-      complaintStep(state, command);
+      registered(state, occurredAt);
+      complaintStep(state, command, occurredAt);
       return [
         {
           type: 'ComplaintResolutionProposed',
@@ -403,8 +448,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       ];
 
     case 'ResolveComplaint':
-      registered(state);
-      complaintStep(state, command);
+      registered(state, occurredAt);
+      complaintStep(state, command, occurredAt);
       return [
         {
           type: 'ComplaintResolved',
@@ -413,8 +458,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       ];
 
     case 'FollowUpComplaint': {
-      registered(state);
-      complaintStep(state, command);
+      registered(state, occurredAt);
+      complaintStep(state, command, occurredAt);
       const { satisfaction } = command.data;
       if (!Number.isInteger(satisfaction) || satisfaction < 1 || satisfaction > 5) {
         throw unprocessable('INVALID_SCORE', 'satisfaction is a whole number from 1 to 5');
@@ -428,8 +473,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'CloseComplaint':
-      registered(state);
-      complaintStep(state, command);
+      registered(state, occurredAt);
+      complaintStep(state, command, occurredAt);
       return [
         {
           type: 'ComplaintClosed',
@@ -438,8 +483,8 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       ];
 
     case 'ReopenComplaint':
-      registered(state);
-      complaintStep(state, command);
+      registered(state, occurredAt);
+      complaintStep(state, command, occurredAt);
       return [
         {
           type: 'ComplaintReopened',
@@ -448,7 +493,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
       ];
 
     case 'RecordSurvey': {
-      registered(state);
+      registered(state, occurredAt);
       const { data } = command;
       if (state.surveyIds.has(data.surveyId)) {
         throw conflict('SURVEY_ALREADY_RECORDED', `survey ${data.surveyId} is already recorded`, {
@@ -482,7 +527,7 @@ export function decide(command: CustomerCommand, state: CustomerState): Customer
     }
 
     case 'RecordFeedback': {
-      registered(state);
+      registered(state, occurredAt);
       const { data } = command;
       if (state.feedbackIds.has(data.feedbackId)) {
         throw conflict('FEEDBACK_ALREADY_RECORDED', `feedback ${data.feedbackId} is already recorded`, {

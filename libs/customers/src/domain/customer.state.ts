@@ -4,6 +4,8 @@ import type { ContactChannel, CustomerEvent, CustomerKind, CustomerProfile } fro
 
 export interface OrderState {
   readonly currency: string;
+  /** Business time of the purchase (ISO 8601). */
+  readonly occurredAt: string;
   readonly totalMinor: number;
   readonly refundedMinor: number;
 }
@@ -16,6 +18,8 @@ export interface OrderState {
  */
 export interface CustomerState {
   readonly status: 'unregistered' | 'active' | 'terminated';
+  /** Business time of the registration (ISO 8601): nothing of the customer happens before it. */
+  readonly registeredAt: string | null;
   /** Business time of the termination in force (ISO 8601), null unless terminated. */
   readonly terminatedAt: string | null;
   readonly customerId: string | null;
@@ -29,6 +33,8 @@ export interface CustomerState {
   readonly refundIds: Set<string>;
   readonly contactIds: Set<string>;
   readonly complaints: Map<string, ComplaintStatus>;
+  /** Business time of each complaint's latest step (filing, assessment, …, reopening). */
+  readonly complaintStepAt: Map<string, string>;
   readonly surveyIds: Set<string>;
   readonly feedbackIds: Set<string>;
 }
@@ -36,6 +42,7 @@ export interface CustomerState {
 export function initialState(): CustomerState {
   return {
     status: 'unregistered',
+    registeredAt: null,
     terminatedAt: null,
     customerId: null,
     kind: null,
@@ -47,13 +54,19 @@ export function initialState(): CustomerState {
     refundIds: new Set(),
     contactIds: new Set(),
     complaints: new Map(),
+    complaintStepAt: new Map(),
     surveyIds: new Set(),
     feedbackIds: new Set(),
   };
 }
 
-function complaint(state: CustomerState, complaintId: string, status: ComplaintStatus): CustomerState {
-  state.complaints.set(complaintId, status);
+function complaint(
+  state: CustomerState,
+  event: { data: { complaintId: string; occurredAt: string } },
+  status: ComplaintStatus,
+): CustomerState {
+  state.complaints.set(event.data.complaintId, status);
+  state.complaintStepAt.set(event.data.complaintId, event.data.occurredAt);
   return state;
 }
 
@@ -63,6 +76,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
       return {
         ...state,
         status: 'active',
+        registeredAt: event.data.occurredAt,
         customerId: event.data.customerId,
         kind: event.data.kind,
         profile: event.data.profile,
@@ -88,6 +102,7 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
     case 'PurchaseRecorded':
       state.orders.set(event.data.orderId, {
         currency: event.data.currency,
+        occurredAt: event.data.occurredAt,
         totalMinor: event.data.totalMinor,
         refundedMinor: 0,
       });
@@ -107,19 +122,19 @@ export function evolve(state: CustomerState, event: CustomerEvent): CustomerStat
       state.contactIds.add(event.data.contactId);
       return state;
     case 'ComplaintFiled':
-      return complaint(state, event.data.complaintId, 'filed');
+      return complaint(state, event, 'filed');
     case 'ComplaintAssessed':
-      return complaint(state, event.data.complaintId, event.data.verdict === 'valid' ? 'valid' : 'rejected');
+      return complaint(state, event, event.data.verdict === 'valid' ? 'valid' : 'rejected');
     case 'ComplaintResolutionProposed':
-      return complaint(state, event.data.complaintId, 'resolution-proposed');
+      return complaint(state, event, 'resolution-proposed');
     case 'ComplaintResolved':
-      return complaint(state, event.data.complaintId, 'resolved');
+      return complaint(state, event, 'resolved');
     case 'ComplaintFollowedUp':
-      return complaint(state, event.data.complaintId, 'followed-up');
+      return complaint(state, event, 'followed-up');
     case 'ComplaintClosed':
-      return complaint(state, event.data.complaintId, 'closed');
+      return complaint(state, event, 'closed');
     case 'ComplaintReopened':
-      return complaint(state, event.data.complaintId, 'reopened');
+      return complaint(state, event, 'reopened');
     case 'SurveyRecorded':
       state.surveyIds.add(event.data.surveyId);
       return state;
