@@ -40,7 +40,7 @@ export const SNAPSHOT_EVERY = 500;
  * evolveCustomerSummary, the upcasters or the row's shape change, and older
  * snapshots are no longer used.
  */
-export const FOLD_VERSION = 'customer-summary-fold-1';
+export const FOLD_VERSION = 'customer-summary-fold-2';
 
 /** The fold of a stream's events 0..revision, all of them (a row of customer_state_snapshots). */
 export interface StateSnapshot {

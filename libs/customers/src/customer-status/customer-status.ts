@@ -78,8 +78,37 @@ export function attitudeFactsOf(row: CustomerSummaryWithFacts): AttitudeFacts {
   return { csatScoreCounts: row.csatScoreCounts, lastNps: row.lastNps, complaintsOpen: row.complaintsOpen };
 }
 
-/** Net spend of the `windowDays` UTC days ending with `today` (in the summary's currency). */
-export function currentValueMinor(row: CustomerSummaryWithFacts, today: number, windowDays: number): number {
+/**
+ * Current value: what the orders of the `windowDays` UTC days ending with
+ * `today` brought in (in the summary's currency), less the refunds of those
+ * orders made by `today`, whenever made. A refund belongs to its order's
+ * period, so a late refund of an old order never makes the value negative
+ * (accrual basis). The cash-basis view (refunds on their own day) is the
+ * spend-day arrays (`cashNetSpendMinor`).
+ */
+export function currentValueMinor(
+  row: Pick<CustomerSummaryWithFacts, 'spendDays' | 'spendDayNetMinor' | 'refundDays' | 'refundOrderDays' | 'refundAmountsMinor'>,
+  today: number,
+  windowDays: number,
+): number {
+  const inWindow = (day: number): boolean => day > today - windowDays && day <= today;
+  // The spend-day arrays are cash basis: purchases on their day less refunds on theirs. Put the refunds made in the
+  // window back, then take off those (made by today) of the window's orders.
+  let sum = cashNetSpendMinor(row, today, windowDays);
+  row.refundDays.forEach((refundDay, index) => {
+    const amount = row.refundAmountsMinor[index]!;
+    if (inWindow(refundDay)) sum += amount;
+    if (refundDay <= today && inWindow(row.refundOrderDays[index]!)) sum -= amount;
+  });
+  return sum;
+}
+
+/** Cash-basis net spend of the `windowDays` UTC days ending with `today`: purchases and refunds each on their own day. */
+export function cashNetSpendMinor(
+  row: Pick<CustomerSummaryWithFacts, 'spendDays' | 'spendDayNetMinor'>,
+  today: number,
+  windowDays: number,
+): number {
   let sum = 0;
   row.spendDays.forEach((day, index) => {
     if (day > today - windowDays && day <= today) sum += row.spendDayNetMinor[index]!;

@@ -118,8 +118,13 @@ const SCORE_BUYERS = `
              WHERE p.d <= $2::integer)::integer AS frequency,
            (SELECT coalesce(sum(x.n), 0) FROM unnest(s.spend_days, s.spend_day_net_minor) AS x(d, n)
              WHERE x.d <= $2::integer)::bigint AS monetary,
-           (SELECT coalesce(sum(x.n), 0) FROM unnest(s.spend_days, s.spend_day_net_minor) AS x(d, n)
-             WHERE x.d <= $2::integer AND x.d > $2::integer - $11::integer)::bigint AS current_value
+           ((SELECT coalesce(sum(x.n), 0) FROM unnest(s.spend_days, s.spend_day_net_minor) AS x(d, n)
+              WHERE x.d <= $2::integer AND x.d > $2::integer - $11::integer)
+            + (SELECT coalesce(sum(r.a) FILTER (WHERE r.d <= $2::integer AND r.d > $2::integer - $11::integer), 0)
+                    - coalesce(sum(r.a) FILTER (WHERE r.d <= $2::integer AND r.o <= $2::integer
+                                                  AND r.o > $2::integer - $11::integer), 0)
+                 FROM unnest(s.refund_days, s.refund_order_days, s.refund_amounts_minor) AS r(d, o, a))
+           )::bigint AS current_value
       FROM customer_summary s
      WHERE s.purchase_count > 0
   ),

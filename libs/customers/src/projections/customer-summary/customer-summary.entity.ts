@@ -56,6 +56,13 @@ export interface CustomerFactsRow {
   spendDays: number[];
   /** Net spend of each of `spendDays` (same order). */
   spendDayNetMinor: number[];
+  /** Orders in `currency`, in the order they were folded, and the UTC day of each (same order): where a refund belongs. */
+  orderIds: string[];
+  orderDays: number[];
+  /** Each refund in `currency`: its own UTC day, its order's UTC day, its amount (same order). */
+  refundDays: number[];
+  refundOrderDays: number[];
+  refundAmountsMinor: number[];
   csatCount: number;
   csatSum: number;
   /** Mean CSAT (1–5), two decimals; null without answers. */
@@ -184,6 +191,21 @@ export class CustomerSummaryEntity implements CustomerSummaryWithFacts {
 
   @Column({ name: 'spend_day_net_minor', type: 'bigint', array: true, transformer: BIGINT_ARRAY, default: [] })
   spendDayNetMinor!: number[];
+
+  @Column({ name: 'order_ids', type: 'text', array: true, default: [] })
+  orderIds!: string[];
+
+  @Column({ name: 'order_days', type: 'integer', array: true, default: [] })
+  orderDays!: number[];
+
+  @Column({ name: 'refund_days', type: 'integer', array: true, default: [] })
+  refundDays!: number[];
+
+  @Column({ name: 'refund_order_days', type: 'integer', array: true, default: [] })
+  refundOrderDays!: number[];
+
+  @Column({ name: 'refund_amounts_minor', type: 'bigint', array: true, transformer: BIGINT_ARRAY, default: [] })
+  refundAmountsMinor!: number[];
 
   @Column({ name: 'csat_count', type: 'integer', default: 0 })
   csatCount!: number;

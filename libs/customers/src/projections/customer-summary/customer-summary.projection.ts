@@ -36,6 +36,11 @@ export function emptyCustomerFacts(): CustomerFactsRow {
     purchaseDayCounts: [],
     spendDays: [],
     spendDayNetMinor: [],
+    orderIds: [],
+    orderDays: [],
+    refundDays: [],
+    refundOrderDays: [],
+    refundAmountsMinor: [],
     csatCount: 0,
     csatSum: 0,
     csatAverage: null,
@@ -136,15 +141,26 @@ function withPurchase(row: Row, event: PurchaseRecorded, at: Date, position: Pos
     purchaseDayCounts: purchases.values,
     spendDays: spend.days,
     spendDayNetMinor: spend.values,
+    ...(inCurrency
+      ? { orderIds: [...row.orderIds, event.data.orderId], orderDays: [...row.orderDays, day] }
+      : {}),
     ...position,
   };
 }
 
 function withRefund(row: Row, event: PurchaseRefunded, at: Date, position: Position): Row {
   if (event.data.currency !== row.currency) return { ...row, ...position };
-  const spend = addOnDay(row.spendDays, row.spendDayNetMinor, epochDay(at.getTime()), -event.data.amountMinor);
+  const day = epochDay(at.getTime());
+  const spend = addOnDay(row.spendDays, row.spendDayNetMinor, day, -event.data.amountMinor);
+  const orderIndex = row.orderIds.indexOf(event.data.orderId);
+  // A refund belongs to its order's day for value windows; an order the row never saw (impossible for events the
+  // decider made) falls back to the refund's own day.
+  const orderDay = orderIndex < 0 ? day : row.orderDays[orderIndex]!;
   return {
     ...row,
+    refundDays: [...row.refundDays, day],
+    refundOrderDays: [...row.refundOrderDays, orderDay],
+    refundAmountsMinor: [...row.refundAmountsMinor, event.data.amountMinor],
     ...amounts(
       row,
       row.grossSpendMinor,
