@@ -137,7 +137,7 @@ describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', ()
   // counts) and spent EUR 10 + 20 + 30 − 5 refunded = 5500 minor units (the USD purchase is not in its currency).
   // lc-2 bought once, EUR 25 on 2025-05-30: 2 days, 1 purchase, 2500. With two buyers the quintiles are 1 and 2:
   // lc-1 is R 1 (less recent), F 2, M 2 → FM 2, Hibernating; lc-2 is R 2, F 1, M 1 → FM 1, Hibernating.
-  it('answers the RFM raw values of the latest segmentation run beside their scores', async () => {
+  it('answers the RFM raw values of the segmentation run in force beside their scores', async () => {
     const writer = t.as('writer');
     await writer
       .post('/customers')
@@ -155,8 +155,11 @@ describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', ()
       .expect(201);
     await t.as('reader').get(`/customers/lc-2?minCheckpoint=${bought.body.checkpoint}`).expect(200);
     const run = await t.app.get(SegmentationService).recompute(new Date('2025-06-01T00:00:00.000Z'));
+    // A run as of an earlier day than today is historical: the as-of views read it, the live view does not.
+    expect(run.historical).toBe(true);
+    expect((await customer().expect(200)).body.segmentation).toBeNull();
 
-    const { body } = await customer().expect(200);
+    const { body } = await customer('?asOf=2025-06-01T00:00:00.000Z').expect(200);
     expect(body.segmentation).toMatchObject({
       runId: run.id,
       asOf: '2025-06-01T00:00:00.000Z',
@@ -169,7 +172,7 @@ describeOnPostgresServer('customer facts and lifecycle on PostgreSQL server', ()
       rfmSegment: 'Hibernating',
       currentValueMinor: 5500,
     });
-    const other = await t.as('reader').get('/customers/lc-2').expect(200);
+    const other = await t.as('reader').get('/customers/lc-2?asOf=2025-06-01T00:00:00.000Z').expect(200);
     expect(other.body.segmentation).toMatchObject({
       runId: run.id,
       recencyDays: 2,

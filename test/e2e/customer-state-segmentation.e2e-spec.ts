@@ -106,13 +106,19 @@ describeOnPostgresServer('state as of an instant: the segmentation run in force 
     expect(after.body.rfm).toEqual({ recencyDays: 19, frequency: 2, monetaryMinor: 5300 });
   });
 
-  it('without knownAt: the run in force at asOf', async () => {
+  it('without knownAt: the run in force at asOf, the one whose as-of is the latest by then', async () => {
+    const between = await state('asOf=2025-02-15T00:00:00Z').expect(200);
+    expect(between.body.segmentation).toMatchObject(run1Scores());
     const atRecording = await state(`asOf=${iso(lateRecordedAt)}`).expect(200);
-    expect(atRecording.body.segmentation).toMatchObject(run1Scores());
+    expect(atRecording.body.segmentation).toMatchObject(run2Scores());
     const now = await state('').expect(200);
     expect(now.body.segmentation).toMatchObject(run2Scores());
+    // GET /customers/:id?asOf= answers the same run.
+    const { body: asOf } = await t.as('reader').get('/customers/sg-c?asOf=2025-02-15T00:00:00Z').expect(200);
+    expect(asOf.segmentation).toMatchObject(run1Scores());
+    // Both runs are historical (as of 2025, made today): the live view reads neither.
     const { body: live } = await t.as('reader').get('/customers/sg-c').expect(200);
-    expect(live.segmentation).toMatchObject(run2Scores());
+    expect(live.segmentation).toBeNull();
   });
 
   it('refuses a known-at checkpoint at which the store holds no event', async () => {

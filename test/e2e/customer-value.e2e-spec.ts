@@ -192,8 +192,16 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     expect(code).toBe(0);
     expect(out.trim().split('\n')).toHaveLength(1);
     const json = JSON.parse(out) as ClvFitJson;
-    expect(Object.keys(json).sort()).toEqual(['bgnbd', 'fit', 'gammaGamma', 'id', 'segmentation']);
-    expect(json.segmentation).toMatchObject({ clvFitId: json.id, buyers: SIMULATED + 5 });
+    expect(Object.keys(json).sort()).toEqual(['bgnbd', 'fit', 'gammaGamma', 'id', 'liveSegmentation', 'segmentation']);
+    // Scored as of the end of the data fitted (a historical run), then as of now for the live views.
+    expect(json.fit.currency).toBe('USD');
+    expect(json.segmentation).toMatchObject({
+      clvFitId: json.id,
+      asOf: `${CALIBRATION_END}T23:59:59.999Z`,
+      historical: true,
+    });
+    expect(json.liveSegmentation).toMatchObject({ clvFitId: json.id, historical: false, buyers: SIMULATED + 5 });
+    expect(json.segmentation.buyers).toBeLessThan(SIMULATED + 5);
     expect(Object.keys(json.bgnbd).sort()).toEqual(['a', 'alpha', 'b', 'customers', 'logLikelihood', 'r']);
     expect(Object.keys(json.gammaGamma).sort()).toEqual(['customers', 'gamma', 'logLikelihood', 'p', 'q']);
     // The same data and calibration give the same estimates.
@@ -221,56 +229,94 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
 
   it("places every scored buyer in a value quadrant in the next segmentation run, by the buyers' medians", async () => {
     const latest = await service.latestFit();
-    const run = await t.app.get(SegmentationService).recompute(new Date(`${CALIBRATION_END}T23:59:59Z`));
+    const segmentation = t.app.get(SegmentationService);
+    // As of the end of the data fitted: a historical run, read by the as-of views.
+    const run = await segmentation.recompute(new Date(`${CALIBRATION_END}T23:59:59Z`));
+    expect(run.historical).toBe(true);
     const dataSource = t.app.get<DataSource>(DATA_SOURCE);
     const [stored] = await dataSource.query(
       'SELECT clv_fit_id, current_value_threshold, potential_value_threshold FROM segmentation_runs WHERE id = $1',
       [run.id],
     );
     expect(stored.clv_fit_id).toBe(latest!.id);
-    const rows: Array<{
+    type Row = {
       customer_id: string;
       current: string;
       predicted: string | null;
       quadrant: string | null;
       alive: number;
-    }> = await dataSource.query(
-      `SELECT customer_id, current_value_minor AS current, predicted_value_minor AS predicted,
+    };
+    const rowsOf = (runId: string): Promise<Row[]> =>
+      dataSource.query(
+        `SELECT customer_id, current_value_minor AS current, predicted_value_minor AS predicted,
                 value_quadrant AS quadrant, probability_alive AS alive
-           FROM customer_segments WHERE run_id = $1`,
-      [run.id],
-    );
-    expect(rows.length).toBe(run.buyers);
-    const current = Number(stored.current_value_threshold);
-    const potential = Number(stored.potential_value_threshold);
+           FROM customer_segments WHERE run_id = $1 AND currency = 'USD'`,
+        [runId],
+      );
+    const rows = await rowsOf(run.id);
+    const report = await segmentation.report(run.id);
+    expect(rows.length).toBe(report.buyersByCurrency.USD);
+    const current = Number(stored.current_value_threshold ?? NaN);
+    const potential = Number(stored.potential_value_threshold ?? NaN);
+    const [thresholds] = await dataSource.query('SELECT value_thresholds FROM segmentation_runs WHERE id = $1', [
+      run.id,
+    ]);
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length / 2) - 1]!;
-    expect(current).toBe(median(rows.map((r) => Number(r.current))));
-    expect(potential).toBe(median(rows.filter((r) => r.predicted !== null).map((r) => Number(r.predicted))));
+    expect(thresholds.value_thresholds.USD).toEqual({
+      current: median(rows.map((r) => Number(r.current))),
+      potential: median(rows.filter((r) => r.predicted !== null).map((r) => Number(r.predicted))),
+    });
+    // The single-threshold columns hold the thresholds only when the run had buyers of one currency.
+    if (Object.keys(report.buyersByCurrency).length === 1) {
+      expect([current, potential]).toEqual([
+        thresholds.value_thresholds.USD.current,
+        thresholds.value_thresholds.USD.potential,
+      ]);
+    } else {
+      expect([current, potential].every(Number.isNaN)).toBe(true);
+    }
+    const { current: usdCurrent, potential: usdPotential } = thresholds.value_thresholds.USD as {
+      current: number;
+      potential: number;
+    };
     const counts: Record<string, number> = {};
     for (const row of rows) {
       expect(row.predicted).not.toBeNull();
       const expected =
-        Number(row.current) > current
-          ? Number(row.predicted) > potential
+        Number(row.current) > usdCurrent
+          ? Number(row.predicted) > usdPotential
             ? 'vip'
             : 'maintain'
-          : Number(row.predicted) > potential
+          : Number(row.predicted) > usdPotential
             ? 'improve'
             : 'abandon';
       expect([row.customer_id, row.quadrant]).toEqual([row.customer_id, expected]);
       counts[expected] = (counts[expected] ?? 0) + 1;
     }
     expect(Object.keys(counts).sort()).toEqual(['abandon', 'improve', 'maintain', 'vip']);
-    // The lists and the 360° view answer the run's quadrant and the model's probability alive.
-    const vip = await t.as('reader').get('/customers?quadrant=vip&limit=500').expect(200);
-    expect(vip.body.items).toHaveLength(counts.vip);
+    // The 360° view as of then answers the run's quadrant and the model's probability alive.
     const one = rows.find((row) => row.quadrant === 'improve')!;
-    const { body } = await t.as('reader').get(`/customers/${one.customer_id}`).expect(200);
-    expect(body.segmentation).toMatchObject({ valueQuadrant: 'improve', predictedValueMinor: Number(one.predicted) });
+    const { body } = await t
+      .as('reader')
+      .get(`/customers/${one.customer_id}?asOf=${CALIBRATION_END}T23:59:59Z`)
+      .expect(200);
+    expect(body.segmentation).toMatchObject({
+      runId: run.id,
+      historical: true,
+      valueQuadrant: 'improve',
+      predictedValueMinor: Number(one.predicted),
+    });
     expect(body.segmentation.probabilityAlive).toBeCloseTo(Number(one.alive), 12);
     expect(body.segmentation.expectedPurchases12Months).toBeGreaterThan(0);
     expect(body.segmentation.expectedSpendMinor).toBeGreaterThan(0);
-    const unlikely = rows
+
+    // The live views read the latest live run, as of now: its quadrants, probabilities and predicted values.
+    const live = await segmentation.recompute(new Date());
+    const liveRows = await rowsOf(live.id);
+    const liveVip = liveRows.filter((row) => row.quadrant === 'vip').length;
+    const vip = await t.as('reader').get('/customers?quadrant=vip&limit=500').expect(200);
+    expect(vip.body.items).toHaveLength(liveVip);
+    const unlikely = liveRows
       .filter((row) => Number(row.alive) < 0.5)
       .map((row) => row.customer_id)
       .sort();
@@ -279,19 +325,20 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     const mostAlive = await t.as('reader').get('/customers?sort=-probabilityAlive&limit=5').expect(200);
     const alive = mostAlive.body.items.map((item: { probabilityAlive: number }) => item.probabilityAlive);
     expect(alive).toEqual(
-      rows
+      liveRows
         .map((row) => Number(row.alive))
         .sort((a, b) => b - a)
         .slice(0, 5),
     );
     await t.as('reader').get('/customers?probabilityAliveBelow=1.5').expect(400);
     const sorted = await t.as('reader').get('/customers?sort=-predictedValue&limit=3').expect(200);
-    const top = rows
+    const top = liveRows
       .map((row) => Number(row.predicted))
       .sort((a, b) => b - a)
       .slice(0, 3);
     expect(sorted.body.items.map((item: { predictedValueMinor: number }) => item.predictedValueMinor)).toEqual(top);
   });
+
   it('makes a new fit take effect at once: the values follow the second of two fits, without a manual recompute', async () => {
     // 90006 buys 120, 60 and 30 days before today: a customer whose values as of now depend on the fit.
     const today = utcDayNumber(new Date());
@@ -361,14 +408,14 @@ describeOnPostgresServer('customer lifetime value on the PostgreSQL server', () 
     // A fit made by the CLI: GET /customers/:id and GET /customers show 90006 scored with it at once.
     const fitAndCheck = async (calibrationEnd: string) => {
       const json = await fitWith(calibrationEnd);
-      expect(json.segmentation.clvFitId).toBe(json.id);
+      expect(json.segmentation).toMatchObject({ clvFitId: json.id, historical: true });
+      const live = json.liveSegmentation!;
+      expect(live).toMatchObject({ clvFitId: json.id, historical: false });
       const after = await values();
-      const expected = byHand(json, json.segmentation.asOf);
-      const [scored] = await service.scoreCustomers(json.fit, utcDayNumber(new Date(json.segmentation.asOf)), [
-        '90006',
-      ]);
+      const expected = byHand(json, live.asOf);
+      const [scored] = await service.scoreCustomers(json.fit, utcDayNumber(new Date(live.asOf)), ['90006']);
       expect(after.one).toMatchObject({
-        runId: json.segmentation.runId,
+        runId: live.runId,
         expectedSpendMinor: expected.spendMinor,
         predictedValueMinor: scored!.predictedValueMinor,
       });

@@ -175,13 +175,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description('customer analytics computed on demand and recorded')
     .command('clv')
     .description(
-      "fit the lifetime-value models (BG/NBD purchase frequency, Gamma-Gamma spend) on every customer's purchases up to " +
-        'the calibration end, record the fit with the store checkpoint and rules version, score every buyer with it in a ' +
-        'segmentation run as of now, and print its parameters and the run',
+      'fit the lifetime-value models (BG/NBD purchase frequency, Gamma-Gamma spend) on the purchases up to the ' +
+        'calibration end of the customers buying in one currency, record the fit with the store checkpoint and rules ' +
+        'version, score the buyers with it in a segmentation run as of the end of the data fitted (or --as-of), and ' +
+        'in one as of now for the live views when that is another day, and print its parameters and the runs',
     )
     .requiredOption('--calibration-end <yyyy-mm-dd>', 'the last day (UTC, inclusive) of the purchases fitted')
-    .option('--json', 'print the parameters and the run as one JSON object', false)
-    .action(async (options: { calibrationEnd: string; json: boolean }) => {
+    .option('--currency <code>', 'the currency of the customers fitted (default: the one with the most buyers)')
+    .option('--as-of <instant>', 'score the buyers as of this instant (default: the end of the calibration day)')
+    .option('--json', 'print the parameters and the runs as one JSON object', false)
+    .action(async (options: { calibrationEnd: string; currency?: string; asOf?: string; json: boolean }) => {
       setExitCode(await clvFitCommand(options, config()));
     });
 

@@ -46,8 +46,12 @@ function formatCounts(title: string, counts: Record<string, number>, buyers: num
 
 export function formatReport(report: SegmentationRunReport): string {
   return (
-    `run ${report.id} at ${report.runAt}, as of ${report.asOf}, rules ${report.rulesVersion}: ` +
-    `${report.buyers.toLocaleString('en-US')} buyers of ${report.customers.toLocaleString('en-US')} customers\n` +
+    `run ${report.id} at ${report.runAt}, as of ${report.asOf}${report.historical ? ' (historical)' : ''}, ` +
+    `rules ${report.rulesVersion}: ` +
+    `${report.buyers.toLocaleString('en-US')} buyers of ${report.customers.toLocaleString('en-US')} customers` +
+    ` (${Object.entries(report.buyersByCurrency)
+      .map(([currency, n]) => `${currency} ${n.toLocaleString('en-US')}`)
+      .join(', ')})\n` +
     (report.lifecycleStages
       ? formatCounts(
           'lifecycle stage (customers known by then)',
@@ -56,9 +60,14 @@ export function formatReport(report: SegmentationRunReport): string {
         )
       : '') +
     formatCounts('ABC class', report.abcClasses, report.buyers) +
-    `ABC share of net spend\n${Object.entries(report.abcSpendSharePercent)
-      .map(([key, share]) => `  ${key}  ${share.toFixed(1)} %`)
-      .join('\n')}\n` +
+    Object.entries(report.abcSpendSharePercent)
+      .map(
+        ([currency, shares]) =>
+          `ABC share of net spend in ${currency}\n${Object.entries(shares)
+            .map(([key, share]) => `  ${key}  ${share.toFixed(1)} %`)
+            .join('\n')}\n`,
+      )
+      .join('') +
     formatCounts('pyramid tier', report.pyramidTiers, report.buyers) +
     formatCounts('RFM segment', report.rfmSegments, report.buyers)
   );

@@ -17,7 +17,8 @@ import { SegmentValueScores1732420001100 } from './migrations/1732420001100-segm
 import { LifecycleStageHistory1732420001200 } from './migrations/1732420001200-lifecycle-stage-history';
 import { AnalyticsOrderRefunds1732420001300 } from './migrations/1732420001300-analytics-order-refunds';
 import { CustomerStateSnapshotDigests1732420001340 } from './migrations/1732420001340-customer-state-snapshot-digests';
-import { CustomerSummaryRefundOrders1732420001500 } from './migrations/1732420001500-customer-summary-refund-orders';
+import { CustomerSummaryRefundOrdersAndProfile1732420001500 } from './migrations/1732420001500-customer-summary-refunds-and-profile';
+import { SegmentationCurrencies1732420001510 } from './migrations/1732420001510-segmentation-currencies';
 import { ListClvFitsController } from './queries/list-clv-fits/list-clv-fits.controller';
 import { ListClvFitsHandler } from './queries/list-clv-fits/list-clv-fits.handler';
 import { ClvService } from './value/clv.service';
@@ -101,7 +102,8 @@ export const customersReadModel = {
     LifecycleStageHistory1732420001200,
     AnalyticsOrderRefunds1732420001300,
     CustomerStateSnapshotDigests1732420001340,
-    CustomerSummaryRefundOrders1732420001500,
+    CustomerSummaryRefundOrdersAndProfile1732420001500,
+    SegmentationCurrencies1732420001510,
   ],
   projections: [
     customerSummaryProjection,

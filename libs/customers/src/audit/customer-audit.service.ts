@@ -6,7 +6,7 @@ import { toCustomerEvent } from '../customer.aggregate';
 import { customerStream } from '../domain/customer.events';
 import type { CrmRules } from '../domain/rules/crm-rules';
 import { CRM_RULES } from '../rules/rules.loader';
-import { latestCustomerSegmentation, type CustomerSegmentation } from '../segmentation/segmentation.service';
+import { customerSegmentationAsOf, type CustomerSegmentation } from '../segmentation/segmentation.service';
 import {
   customerStateAsOf,
   FOLD_VERSION,
@@ -266,16 +266,18 @@ export class CustomerAuditService {
   }
 
   /**
-   * The customer's row in the segmentation run in force: the latest made by
-   * the known-at instant — for a checkpoint, the instant the store recorded
-   * the event at it — or by `asOf` when nothing bounds what is known.
+   * The customer's row in the segmentation run in force as of `asOf`: of the
+   * runs made by the known-at instant (for a checkpoint, the instant the store
+   * recorded the event at it; every run when nothing bounds what is known),
+   * the one whose as-of is the latest at or before `asOf` (historical runs
+   * included).
    */
   private async segmentationInForce(
     customerId: string,
     asOf: Date,
     knownAt: KnownAt | null,
   ): Promise<CustomerSegmentation | null> {
-    let inForceAt = asOf;
+    let inForceAt: Date | null = null;
     if (knownAt && 'recordedAt' in knownAt) inForceAt = knownAt.recordedAt;
     else if (knownAt) {
       const event = await this.store.readEventAt(knownAt.checkpoint);
@@ -289,7 +291,7 @@ export class CustomerAuditService {
       }
       inForceAt = event.recordedAt;
     }
-    return latestCustomerSegmentation(this.dataSource, customerId, inForceAt);
+    return customerSegmentationAsOf(this.dataSource, customerId, asOf, inForceAt);
   }
 
   /**

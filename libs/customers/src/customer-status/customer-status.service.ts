@@ -91,9 +91,11 @@ function rowOf(status: CustomerStatus): Record<string, unknown> {
 }
 
 /** The id of the latest segmentation run, or null. */
+/** The latest run that live views read: historical runs (as of an earlier day than they were made) never are. */
 export async function latestSegmentationRunId(dataSource: DataSource): Promise<string | null> {
   const [latest] = await dataSource.manager.find(SegmentationRunEntity, {
     select: { id: true },
+    where: { historical: false },
     order: { runAt: 'DESC', id: 'DESC' },
     take: 1,
   });

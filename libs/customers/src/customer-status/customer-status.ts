@@ -87,7 +87,10 @@ export function attitudeFactsOf(row: CustomerSummaryWithFacts): AttitudeFacts {
  * spend-day arrays (`cashNetSpendMinor`).
  */
 export function currentValueMinor(
-  row: Pick<CustomerSummaryWithFacts, 'spendDays' | 'spendDayNetMinor' | 'refundDays' | 'refundOrderDays' | 'refundAmountsMinor'>,
+  row: Pick<
+    CustomerSummaryWithFacts,
+    'spendDays' | 'spendDayNetMinor' | 'refundDays' | 'refundOrderDays' | 'refundAmountsMinor'
+  >,
   today: number,
   windowDays: number,
 ): number {

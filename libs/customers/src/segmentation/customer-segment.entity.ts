@@ -16,6 +16,10 @@ export class CustomerSegmentEntity {
   @PrimaryColumn({ name: 'customer_id', type: 'text' })
   customerId!: string;
 
+  /** The currency the buyer was ranked in (null in runs made before currencies were kept apart). */
+  @Column({ type: 'text', nullable: true })
+  currency!: string | null;
+
   @Column({ name: 'recency_days', type: 'integer' })
   recencyDays!: number;
 

@@ -9,6 +9,9 @@ import { NULLABLE_BIGINT_AS_NUMBER } from '../projections/customer-summary/custo
 @Entity({ name: 'segmentation_runs' })
 // (run_at DESC, id DESC) in the migration: TypeORM's indexes carry no key direction.
 @Index('segmentation_runs_latest', ['runAt', 'id'])
+@Index('segmentation_runs_as_of', ['asOf', 'runAt', 'id'])
+// Partial (WHERE NOT historical) and descending in the migration.
+@Index('segmentation_runs_live', ['runAt', 'id'], { where: 'NOT historical' })
 export class SegmentationRunEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;
@@ -48,6 +51,19 @@ export class SegmentationRunEntity {
   })
   potentialValueThreshold!: number | null;
 
+  /** The newest lifetime-value fit the run used (see `clvFits` for each currency's). */
   @Column({ name: 'clv_fit_id', type: 'text', nullable: true })
   clvFitId!: string | null;
+
+  /** A run as of an earlier UTC day than the one it was made on: live views never read it. */
+  @Column({ type: 'boolean', default: false })
+  historical!: boolean;
+
+  /** Per currency, the current and potential value above which a buyer counts as high in the value quadrant. */
+  @Column({ name: 'value_thresholds', type: 'jsonb', nullable: true })
+  valueThresholds!: Record<string, { current: number | null; potential: number | null }> | null;
+
+  /** Per currency, the lifetime-value fit the run scored its buyers with. */
+  @Column({ name: 'clv_fits', type: 'jsonb', nullable: true })
+  clvFits!: Record<string, string> | null;
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createScratchDatabase, postgresServerUnavailable } from '../../../../test/support/databases';
 import { describeSkipped } from '../../../../test/support/server-suites';
 import { currentValueMinor } from '../customer-status/customer-status';
+import { EMPTY_PROFILE } from '../domain/customer.events';
 import { rfmSegmentOf } from '../domain/rfm-segments';
 import { DEFAULT_CRM_RULES, type CrmRules } from '../domain/rules/crm-rules';
 import {
@@ -10,7 +11,7 @@ import {
   type CustomerSummaryWithFacts,
 } from '../projections/customer-summary/customer-summary.entity';
 import { emptyCustomerFacts } from '../projections/customer-summary/customer-summary.projection';
-import { latestCustomerSegmentation, SegmentationService } from './segmentation.service';
+import { customerSegmentationAsOf, latestCustomerSegmentation, SegmentationService } from './segmentation.service';
 
 const DAY_MS = 86_400_000;
 const AS_OF = new Date('2026-06-01T12:00:00Z');
@@ -42,6 +43,8 @@ function summaryRow(customerId: string, purchaseDays: number[], spendPerDay: num
     region: null,
     acquisitionSource: null,
     accountManagerId: null,
+    profile: { ...EMPTY_PROFILE, name: customerId },
+    optedOutChannels: [],
     status: 'active',
     registeredAt: new Date('2020-01-01T00:00:00Z'),
     revision: purchaseDays.length,
@@ -206,9 +209,7 @@ if (postgresServerUnavailable()) {
       expect(report.abcClasses).toEqual(countBy(rows, (r) => r.abc_class));
       const percent = (share: number) => Math.round(share * 1000) / 10;
       expect(report.abcSpendSharePercent).toEqual({
-        A: percent(spendOf('A') / total),
-        B: percent(spendOf('B') / total),
-        C: percent(spendOf('C') / total),
+        USD: { A: percent(spendOf('A') / total), B: percent(spendOf('B') / total), C: percent(spendOf('C') / total) },
       });
 
       // Stages as of the run's instant: the 1,000 buyers and 25 prospects; the late buyer registered in 2020
@@ -253,9 +254,20 @@ if (postgresServerUnavailable()) {
       const runs = await service.listRuns(2);
       expect(runs.map((r) => r.id)).toEqual([second.id, first.id]);
 
-      const segmentation = await latestCustomerSegmentation(dataSource, 'c-0001');
-      expect(segmentation).toMatchObject({ runId: second.id, rulesVersion: 'segmentation-test-1' });
-      expect(await latestCustomerSegmentation(dataSource, 'p-000')).toBeNull();
+      // Both runs are as of an earlier day than they were made: historical, read as of their day, never live.
+      expect([first.historical, second.historical]).toEqual([true, true]);
+      const segmentation = await customerSegmentationAsOf(dataSource, 'c-0001', AS_OF);
+      expect(segmentation).toMatchObject({ runId: second.id, rulesVersion: 'segmentation-test-1', historical: true });
+      expect(await customerSegmentationAsOf(dataSource, 'p-000', AS_OF)).toBeNull();
+      expect(await latestCustomerSegmentation(dataSource, 'c-0001')).toBeNull();
+      const live = await service.recompute(
+        new Date(AS_OF.getTime() + 3_600_000),
+        new Date(AS_OF.getTime() + 7_200_000),
+      );
+      expect(await latestCustomerSegmentation(dataSource, 'c-0001')).toMatchObject({
+        runId: live.id,
+        historical: false,
+      });
     });
 
     it('counts the purchases up to the as-of day only', async () => {

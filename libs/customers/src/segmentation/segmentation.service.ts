@@ -29,17 +29,23 @@ export interface SegmentationRun {
   readonly customers: number;
   /** Customers with at least one purchase up to `asOf`: the population scored. */
   readonly buyers: number;
-  /** The lifetime-value fit the buyers were scored with (the latest when the run was made); null without one. */
+  /** The newest lifetime-value fit the buyers were scored with; null without one (see `clvFits`). */
   readonly clvFitId: string | null;
+  /** Per currency, the lifetime-value fit its buyers were scored with. */
+  readonly clvFits: Record<string, string>;
+  /** As of an earlier UTC day than the run was made on: kept for the as-of views, never read by live views. */
+  readonly historical: boolean;
 }
 
 /** A run with the number of buyers in each class, tier and named RFM segment. */
 export interface SegmentationRunReport extends SegmentationRun {
   /** Customers registered (or buying) by `asOf` in each lifecycle stage as of `asOf`; null for runs made before it was recorded. */
   readonly lifecycleStages: Record<string, number> | null;
+  /** Buyers ranked in each currency. */
+  readonly buyersByCurrency: Record<string, number>;
   readonly abcClasses: Record<string, number>;
-  /** Each ABC class's share of the buyers' total net spend, in percent (one decimal). */
-  readonly abcSpendSharePercent: Record<string, number>;
+  /** Per currency, each ABC class's share of that currency's buyers' net spend, in percent (one decimal). */
+  readonly abcSpendSharePercent: Record<string, Record<string, number>>;
   readonly pyramidTiers: Record<string, number>;
   readonly rfmSegments: Record<string, number>;
 }
@@ -50,6 +56,10 @@ export interface CustomerSegmentation {
   readonly runAt: string;
   readonly asOf: string;
   readonly rulesVersion: string;
+  /** Whether the run is historical (as of an earlier day than it was made on). */
+  readonly historical: boolean;
+  /** The currency the customer was ranked in: the other buyers of the run with the same currency. */
+  readonly currency: string | null;
   /** RFM raw values as of the run's as-of day: whole UTC days since the last purchase day. */
   readonly recencyDays: number;
   /** Purchases (any currency) up to the as-of day. */
@@ -102,17 +112,19 @@ function rfmNameTable(): { r: number[]; fm: number[]; names: string[] } {
  * Scores every buyer in one statement (docs/read-models.md, "Segmentation
  * runs"). Facts as of the UTC day of $2 come from the summary's per-day
  * arrays; each ordering ends with the customer id so that ties are split the
- * same way on every run.
+ * same way on every run. Buyers are ranked within their currency (the
+ * summary's, the currency of their first purchase): quintiles, ABC shares
+ * and pyramid ranks never compare or add amounts of different currencies.
  *   $1 run id, $2 as-of day (days since 1970-01-01), $3 / $4 ABC cumulative
  *   shares, $5 / $6 / $7 pyramid shares, $8 / $9 / $10 the RFM name table,
  *   $11 the current-value window in days.
  */
 const SCORE_BUYERS = `
-  INSERT INTO customer_segments (run_id, customer_id, recency_days, frequency, monetary_minor,
+  INSERT INTO customer_segments (run_id, customer_id, currency, recency_days, frequency, monetary_minor,
                                  r_score, f_score, m_score, rfm_segment, abc_class, pyramid_tier,
                                  current_value_minor)
   WITH facts AS (
-    SELECT s.customer_id,
+    SELECT s.customer_id, s.currency,
            (SELECT max(p.d) FROM unnest(s.purchase_days) AS p(d) WHERE p.d <= $2::integer) AS last_day,
            (SELECT coalesce(sum(p.c), 0) FROM unnest(s.purchase_days, s.purchase_day_counts) AS p(d, c)
              WHERE p.d <= $2::integer)::integer AS frequency,
@@ -130,21 +142,21 @@ const SCORE_BUYERS = `
   ),
   ranked AS (
     SELECT f.*,
-           ntile(5) OVER (ORDER BY f.last_day, f.customer_id) AS r_score,
-           ntile(5) OVER (ORDER BY f.frequency, f.customer_id) AS f_score,
-           ntile(5) OVER (ORDER BY f.monetary, f.customer_id) AS m_score,
-           row_number() OVER (ORDER BY f.monetary DESC, f.customer_id) AS spend_rank,
-           coalesce(sum(f.monetary) OVER (ORDER BY f.monetary DESC, f.customer_id
+           ntile(5) OVER (PARTITION BY f.currency ORDER BY f.last_day, f.customer_id) AS r_score,
+           ntile(5) OVER (PARTITION BY f.currency ORDER BY f.frequency, f.customer_id) AS f_score,
+           ntile(5) OVER (PARTITION BY f.currency ORDER BY f.monetary, f.customer_id) AS m_score,
+           row_number() OVER (PARTITION BY f.currency ORDER BY f.monetary DESC, f.customer_id) AS spend_rank,
+           coalesce(sum(f.monetary) OVER (PARTITION BY f.currency ORDER BY f.monetary DESC, f.customer_id
                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS spend_before,
-           sum(f.monetary) OVER () AS spend_total,
-           count(*) OVER () AS buyers
+           sum(f.monetary) OVER (PARTITION BY f.currency) AS spend_total,
+           count(*) OVER (PARTITION BY f.currency) AS buyers
       FROM facts f
      WHERE f.last_day IS NOT NULL
   ),
   names AS (
     SELECT * FROM unnest($8::integer[], $9::integer[], $10::text[]) AS n(r, fm, segment)
   )
-  SELECT $1, k.customer_id, $2::integer - k.last_day, k.frequency, k.monetary,
+  SELECT $1, k.customer_id, k.currency, $2::integer - k.last_day, k.frequency, k.monetary,
          k.r_score, k.f_score, k.m_score, names.segment,
          CASE WHEN k.spend_total > 0 AND k.spend_before < $3::numeric * k.spend_total THEN 'A'
               WHEN k.spend_total > 0 AND k.spend_before < $4::numeric * k.spend_total THEN 'B'
@@ -166,39 +178,83 @@ function runOf(row: SegmentationRunEntity): SegmentationRun {
     customers: row.customers,
     buyers: row.buyers,
     clvFitId: row.clvFitId,
+    clvFits: row.clvFits ?? {},
+    historical: row.historical,
   };
 }
 
+/** A run as of an earlier UTC day than the day it is made on. */
+export function isHistorical(asOf: Date, runAt: Date): boolean {
+  return Math.floor(asOf.getTime() / DAY_MS) < Math.floor(runAt.getTime() / DAY_MS);
+}
+
 /** A customer's row of customer_segments with its run's columns (one statement: the answer of GET /customers/:id). */
-type SegmentationJoinRow = Record<string, unknown> & { id: string; run_at: Date; as_of: Date; rules_version: string };
+type SegmentationJoinRow = Record<string, unknown> & {
+  id: string;
+  run_at: Date;
+  as_of: Date;
+  rules_version: string;
+  historical: boolean;
+};
+
+const SEGMENTATION_COLUMNS = `r.id, r.run_at, r.as_of, r.rules_version, r.historical, s.currency, s.recency_days,
+            s.frequency, s.monetary_minor, s.r_score, s.f_score, s.m_score,
+            s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
+            s.probability_alive, s.value_quadrant, s.expected_purchases_12m, s.expected_spend_minor`;
 
 /**
- * The customer's scores in the latest run (made at or before `inForceAt`,
- * when given: the run in force then), or null (no such run, or no purchase
- * up to that run's as-of).
+ * The customer's scores in the latest live run (made at or before
+ * `inForceAt`, when given: the run live views used then), or null (no such
+ * run, or no purchase up to that run's as-of). Historical runs are never
+ * read here.
  */
 export async function latestCustomerSegmentation(
-  dataSource: DataSource,
+  dataSource: Pick<DataSource, 'query'>,
   customerId: string,
   inForceAt: Date | null = null,
 ): Promise<CustomerSegmentation | null> {
   const rows: SegmentationJoinRow[] = await dataSource.query(
-    `SELECT r.id, r.run_at, r.as_of, r.rules_version, s.recency_days, s.frequency, s.monetary_minor,
-            s.r_score, s.f_score, s.m_score,
-            s.rfm_segment, s.abc_class, s.pyramid_tier, s.current_value_minor, s.predicted_value_minor,
-            s.probability_alive, s.value_quadrant, s.expected_purchases_12m, s.expected_spend_minor
-       FROM (SELECT * FROM segmentation_runs WHERE $2::timestamptz IS NULL OR run_at <= $2::timestamptz
+    `SELECT ${SEGMENTATION_COLUMNS}
+       FROM (SELECT * FROM segmentation_runs
+              WHERE NOT historical AND ($2::timestamptz IS NULL OR run_at <= $2::timestamptz)
               ORDER BY run_at DESC, id DESC LIMIT 1) r
        JOIN customer_segments s ON s.run_id = r.id AND s.customer_id = $1`,
     [customerId, inForceAt],
   );
-  const row = rows[0];
-  if (!row) return null;
+  return rows[0] ? segmentationOf(rows[0]) : null;
+}
+
+/**
+ * The customer's scores as of a business instant: the run whose as-of is the
+ * latest at or before `asOf` (historical runs included; of runs with the same
+ * as-of, the one made last), of the runs made by `madeBy` when given; or
+ * null (no such run, or the customer had not bought by that run's as-of).
+ */
+export async function customerSegmentationAsOf(
+  dataSource: Pick<DataSource, 'query'>,
+  customerId: string,
+  asOf: Date,
+  madeBy: Date | null = null,
+): Promise<CustomerSegmentation | null> {
+  const rows: SegmentationJoinRow[] = await dataSource.query(
+    `SELECT ${SEGMENTATION_COLUMNS}
+       FROM (SELECT * FROM segmentation_runs
+              WHERE as_of <= $2::timestamptz AND ($3::timestamptz IS NULL OR run_at <= $3::timestamptz)
+              ORDER BY as_of DESC, run_at DESC, id DESC LIMIT 1) r
+       JOIN customer_segments s ON s.run_id = r.id AND s.customer_id = $1`,
+    [customerId, asOf, madeBy],
+  );
+  return rows[0] ? segmentationOf(rows[0]) : null;
+}
+
+function segmentationOf(row: SegmentationJoinRow): CustomerSegmentation {
   return {
     runId: row.id,
     runAt: new Date(row.run_at).toISOString(),
     asOf: new Date(row.as_of).toISOString(),
     rulesVersion: row.rules_version,
+    historical: row.historical === true,
+    currency: row.currency === null || row.currency === undefined ? null : String(row.currency),
     recencyDays: Number(row.recency_days),
     frequency: Number(row.frequency),
     monetaryMinor: Number(row.monetary_minor),
@@ -261,12 +317,12 @@ export class SegmentationService {
         );
         if (!lock?.locked) return null;
         const [due]: Array<{ due: boolean }> = await manager.query(
-          `SELECT EXISTS (SELECT 1 FROM customer_summary WHERE purchase_count > 0)
-                  AND (NOT EXISTS (SELECT 1 FROM segmentation_runs
-                                    WHERE run_at > $1::timestamptz - make_interval(hours => $2::integer))
-                       OR ($3::boolean AND (SELECT id FROM clv_fits ORDER BY fitted_at DESC, id DESC LIMIT 1)
-                           IS DISTINCT FROM (SELECT clv_fit_id FROM segmentation_runs
-                                              ORDER BY run_at DESC, id DESC LIMIT 1))) AS due`,
+          `WITH live AS (SELECT run_at FROM segmentation_runs WHERE NOT historical ORDER BY run_at DESC, id DESC LIMIT 1)
+           SELECT EXISTS (SELECT 1 FROM customer_summary WHERE purchase_count > 0)
+                  AND (NOT EXISTS (SELECT 1 FROM live WHERE run_at > $1::timestamptz - make_interval(hours => $2::integer))
+                       OR ($3::boolean AND EXISTS (SELECT 1 FROM clv_fits
+                                                    WHERE currency IS NOT NULL
+                                                      AND fitted_at > (SELECT run_at FROM live)))) AS due`,
           [runAt, onlyIfOlderThanHours, this.clv !== null],
         );
         if (!due?.due) return null;
@@ -285,21 +341,29 @@ export class SegmentationService {
         segmentation.currentValueWindowDays,
       ]);
       const stageCounts = await this.stageCounts(manager, asOf);
-      const quadrant = await this.valueQuadrants(manager, id, Math.floor(asOf.getTime() / DAY_MS));
+      const quadrants = await this.valueQuadrants(manager, id, Math.floor(asOf.getTime() / DAY_MS));
+      const currencies = Object.keys(quadrants.thresholds);
+      // The old single-threshold columns say something only when the run had one currency.
+      const only = currencies.length === 1 ? quadrants.thresholds[currencies[0]!]! : null;
       await manager.query(
         `INSERT INTO segmentation_runs (id, run_at, as_of, rules_version, customers, buyers, stage_counts,
-                                        clv_fit_id, current_value_threshold, potential_value_threshold)
+                                        clv_fit_id, current_value_threshold, potential_value_threshold,
+                                        historical, value_thresholds, clv_fits)
          VALUES ($1, $2, $3, $4, (SELECT count(*) FROM customer_summary),
-                 (SELECT count(*) FROM customer_segments WHERE run_id = $1), $5::jsonb, $6, $7, $8)`,
+                 (SELECT count(*) FROM customer_segments WHERE run_id = $1), $5::jsonb, $6, $7, $8,
+                 $9, $10::jsonb, $11::jsonb)`,
         [
           id,
           runAt,
           asOf,
           this.rules.version,
           JSON.stringify(stageCounts),
-          quadrant?.fitId ?? null,
-          quadrant?.currentThreshold ?? null,
-          quadrant?.potentialThreshold ?? null,
+          quadrants.newestFitId,
+          only?.current ?? null,
+          only?.potential ?? null,
+          isHistorical(asOf, runAt),
+          currencies.length === 0 ? null : JSON.stringify(quadrants.thresholds),
+          Object.keys(quadrants.fits).length === 0 ? null : JSON.stringify(quadrants.fits),
         ],
       );
       return id;
@@ -307,64 +371,85 @@ export class SegmentationService {
   }
 
   /**
-   * The value quadrant (domain.md, "Value quadrant") of every buyer of the
-   * run, when a lifetime-value fit exists: the latest fit scores each buyer
-   * as of the run's day (predicted value = potential value, probability
-   * alive), then current and potential value are each high when above the
-   * buyers' `quadrantThresholdPercentile` (default: the median). Without a
-   * fit the quadrant stays null, and so it does without any predicted value
-   * (the fit has no Gamma-Gamma estimates); the fit used is named either way.
+   * The value quadrant (docs/domain.md, "Value quadrant") of every buyer of
+   * the run, within each currency: the latest lifetime-value fit of that
+   * currency scores its buyers as of the run's day (predicted value =
+   * potential value, probability alive), then current and potential value
+   * are each high when above that currency's buyers'
+   * `quadrantThresholdPercentile` (default: the median). Buyers of a
+   * currency without a fit (or whose fit has no Gamma-Gamma estimates) keep
+   * a null quadrant. Returns each currency's thresholds and fit.
    */
   private async valueQuadrants(
     manager: EntityManager,
     runId: string,
     asOfDay: number,
-  ): Promise<{ fitId: string; currentThreshold: number | null; potentialThreshold: number | null } | null> {
-    const fit = this.clv ? await this.clv.latestFit() : null;
-    if (!this.clv || !fit) return null;
-    const scores = await this.clv.scoreCustomers(fit, asOfDay, undefined, manager);
-    await manager.query(
-      `UPDATE customer_segments s
-          SET predicted_value_minor = x.predicted, probability_alive = x.alive,
-              expected_purchases_12m = x.purchases, expected_spend_minor = x.spend
-         FROM jsonb_to_recordset($2::jsonb)
-              AS x(customer_id text, predicted bigint, alive double precision, purchases double precision, spend bigint)
-        WHERE s.run_id = $1 AND s.customer_id = x.customer_id`,
-      [
-        runId,
-        JSON.stringify(
-          scores.map((score) => ({
-            customer_id: score.customerId,
-            predicted: score.predictedValueMinor,
-            alive: score.probabilityAlive,
-            purchases: score.expectedPurchases12Months,
-            spend: score.expectedSpendMinor,
-          })),
-        ),
-      ],
+  ): Promise<{
+    thresholds: Record<string, { current: number | null; potential: number | null }>;
+    fits: Record<string, string>;
+    newestFitId: string | null;
+  }> {
+    const thresholds: Record<string, { current: number | null; potential: number | null }> = {};
+    const fits: Record<string, string> = {};
+    let newest: { id: string; fittedAt: string } | null = null;
+    if (!this.clv) return { thresholds, fits, newestFitId: null };
+    const currencies: Array<{ currency: string }> = await manager.query(
+      'SELECT DISTINCT currency FROM customer_segments WHERE run_id = $1 AND currency IS NOT NULL ORDER BY 1',
+      [runId],
     );
-    const [thresholds]: Array<{ current: string | null; potential: string | null }> = await manager.query(
-      `SELECT percentile_disc($2::double precision) WITHIN GROUP (ORDER BY current_value_minor) AS current,
-              percentile_disc($2::double precision) WITHIN GROUP (ORDER BY predicted_value_minor) AS potential
-         FROM customer_segments WHERE run_id = $1`,
-      [runId, this.rules.segmentation.quadrantThresholdPercentile],
-    );
-    if (thresholds?.current == null || thresholds.potential == null) {
-      return { fitId: fit.id, currentThreshold: null, potentialThreshold: null };
+    for (const { currency } of currencies) {
+      // Read inside the run's own transaction: on embedded storage a second connection would wait behind it.
+      const fit = await this.clv.latestFit(currency, manager);
+      if (!fit) continue;
+      fits[currency] = fit.id;
+      if (newest === null || fit.fittedAt > newest.fittedAt) newest = { id: fit.id, fittedAt: fit.fittedAt };
+      const scores = await this.clv.scoreCustomers(fit, asOfDay, undefined, manager);
+      await manager.query(
+        `UPDATE customer_segments s
+            SET predicted_value_minor = x.predicted, probability_alive = x.alive,
+                expected_purchases_12m = x.purchases, expected_spend_minor = x.spend
+           FROM jsonb_to_recordset($2::jsonb)
+                AS x(customer_id text, predicted bigint, alive double precision, purchases double precision, spend bigint)
+          WHERE s.run_id = $1 AND s.currency = $3 AND s.customer_id = x.customer_id`,
+        [
+          runId,
+          JSON.stringify(
+            scores.map((score) => ({
+              customer_id: score.customerId,
+              predicted: score.predictedValueMinor,
+              alive: score.probabilityAlive,
+              purchases: score.expectedPurchases12Months,
+              spend: score.expectedSpendMinor,
+            })),
+          ),
+          currency,
+        ],
+      );
+      const [row]: Array<{ current: string | null; potential: string | null }> = await manager.query(
+        `SELECT percentile_disc($2::double precision) WITHIN GROUP (ORDER BY current_value_minor) AS current,
+                percentile_disc($2::double precision) WITHIN GROUP (ORDER BY predicted_value_minor) AS potential
+           FROM customer_segments WHERE run_id = $1 AND currency = $3`,
+        [runId, this.rules.segmentation.quadrantThresholdPercentile, currency],
+      );
+      if (row?.current == null || row.potential == null) {
+        thresholds[currency] = { current: null, potential: null };
+        continue;
+      }
+      const current = Number(row.current);
+      const potential = Number(row.potential);
+      thresholds[currency] = { current, potential };
+      await manager.query(
+        `UPDATE customer_segments
+            SET value_quadrant = CASE
+                  WHEN current_value_minor > $2 AND predicted_value_minor > $3 THEN 'vip'
+                  WHEN current_value_minor > $2 THEN 'maintain'
+                  WHEN predicted_value_minor > $3 THEN 'improve'
+                  ELSE 'abandon' END
+          WHERE run_id = $1 AND currency = $4 AND predicted_value_minor IS NOT NULL`,
+        [runId, current, potential, currency],
+      );
     }
-    const currentThreshold = Number(thresholds.current);
-    const potentialThreshold = Number(thresholds.potential);
-    await manager.query(
-      `UPDATE customer_segments
-          SET value_quadrant = CASE
-                WHEN current_value_minor > $2 AND predicted_value_minor > $3 THEN 'vip'
-                WHEN current_value_minor > $2 THEN 'maintain'
-                WHEN predicted_value_minor > $3 THEN 'improve'
-                ELSE 'abandon' END
-        WHERE run_id = $1 AND predicted_value_minor IS NOT NULL`,
-      [runId, currentThreshold, potentialThreshold],
-    );
-    return { fitId: fit.id, currentThreshold, potentialThreshold };
+    return { thresholds, fits, newestFitId: newest?.id ?? null };
   }
 
   /** How many customers were in each lifecycle stage as of the instant (registered by then). */
@@ -389,13 +474,22 @@ export class SegmentationService {
     }
   }
 
-  /** The most recent runs, newest first. */
+  /** The most recent runs, newest first (historical ones included, marked so). */
   async listRuns(limit = 20): Promise<SegmentationRun[]> {
     const rows = await this.dataSource.manager.find(SegmentationRunEntity, {
       order: { runAt: 'DESC', id: 'DESC' },
       take: limit,
     });
     return rows.map(runOf);
+  }
+
+  /** The latest run live views read (not historical), or null. */
+  async latestLiveRun(): Promise<SegmentationRun | null> {
+    const row = await this.dataSource.manager.findOne(SegmentationRunEntity, {
+      where: { historical: false },
+      order: { runAt: 'DESC', id: 'DESC' },
+    });
+    return row ? runOf(row) : null;
   }
 
   /** A run with its counts per ABC class, pyramid tier and RFM segment. */
@@ -411,18 +505,30 @@ export class SegmentationService {
       for (const row of rows) counts[row.key] = Number(row.n);
       return counts;
     };
-    const spend: Array<{ key: string; share: string | null }> = await this.dataSource.query(
-      `SELECT abc_class AS key, round(100.0 * sum(monetary_minor) / nullif(sum(sum(monetary_minor)) OVER (), 0), 1) AS share
-         FROM customer_segments WHERE run_id = $1 GROUP BY 1`,
+    // Shares of spend are taken within each currency: amounts of different currencies are never added.
+    const spend: Array<{ currency: string | null; key: string; share: string | null }> = await this.dataSource.query(
+      `SELECT currency, abc_class AS key,
+              round(100.0 * sum(monetary_minor) / nullif(sum(sum(monetary_minor)) OVER (PARTITION BY currency), 0), 1)
+                AS share
+         FROM customer_segments WHERE run_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
       [runId],
     );
-    const abcSpendSharePercent: Record<string, number> = Object.fromEntries(ABC_CLASSES.map((key) => [key, 0]));
-    for (const row of spend) abcSpendSharePercent[row.key] = Number(row.share ?? 0);
+    const abcSpendSharePercent: Record<string, Record<string, number>> = {};
+    for (const row of spend) {
+      const currency = row.currency ?? 'unknown';
+      abcSpendSharePercent[currency] ??= Object.fromEntries(ABC_CLASSES.map((key) => [key, 0]));
+      abcSpendSharePercent[currency]![row.key] = Number(row.share ?? 0);
+    }
+    const buyers: Array<{ currency: string | null; n: string }> = await this.dataSource.query(
+      'SELECT currency, count(*) AS n FROM customer_segments WHERE run_id = $1 GROUP BY 1 ORDER BY 1',
+      [runId],
+    );
     return {
       ...runOf(run),
       lifecycleStages: run.stageCounts
         ? Object.fromEntries(LIFECYCLE_STAGES.map((stage) => [stage, run.stageCounts![stage] ?? 0]))
         : null,
+      buyersByCurrency: Object.fromEntries(buyers.map((row) => [row.currency ?? 'unknown', Number(row.n)])),
       abcClasses: await count('abc_class', ABC_CLASSES),
       abcSpendSharePercent,
       pyramidTiers: await count('pyramid_tier', PYRAMID_TIERS),

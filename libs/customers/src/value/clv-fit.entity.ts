@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity({ name: 'clv_fits' })
 // (fitted_at DESC, id DESC) in the migration: TypeORM's indexes carry no key direction.
 @Index('clv_fits_latest', ['fittedAt', 'id'])
+@Index('clv_fits_by_currency', ['currency', 'fittedAt', 'id'])
 export class ClvFitEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;
@@ -15,6 +16,10 @@ export class ClvFitEntity {
   fittedAt!: Date;
 
   /** Last UTC day of the purchases fitted (inclusive), YYYY-MM-DD. */
+  /** The currency the fit was made in: its customers' main currency. Null for fits that added currencies together. */
+  @Column({ type: 'text', nullable: true })
+  currency!: string | null;
+
   @Column({ name: 'calibration_end', type: 'date' })
   calibrationEnd!: string;
 

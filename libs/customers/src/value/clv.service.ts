@@ -22,6 +22,12 @@ const DAY_MS = 86_400_000;
 /** A recorded fit of the BG/NBD and Gamma-Gamma models (a row of clv_fits). */
 export interface ClvFit extends ClvModels {
   readonly id: string;
+  /**
+   * The currency of the fit: its customers are those whose main currency
+   * (customer_summary.currency) it is, and it scores only them. Null for fits
+   * recorded before currencies were kept apart (no longer used).
+   */
+  readonly currency: string | null;
   readonly fittedAt: string;
   /** The last UTC day of the calibration period (inclusive), YYYY-MM-DD. */
   readonly calibrationEnd: string;
@@ -30,7 +36,7 @@ export interface ClvFit extends ClvModels {
   /** The analytics_orders projection's checkpoint in the data fitted: the events the fit saw. */
   readonly ordersCheckpoint: string | null;
   readonly rulesVersion: string;
-  /** Customers who bought (in their main currency) up to the calibration end: the BG/NBD population. */
+  /** Customers of the fit's currency who bought up to the calibration end: the BG/NBD population. */
   readonly customers: number;
   /** Those of them with at least one repeat purchase day (x > 0). */
   readonly repeatCustomers: number;
@@ -47,7 +53,7 @@ export interface ClvFit extends ClvModels {
     readonly repeatCustomersWithoutSpend: number;
     /** Customers whose first purchase in their main currency is after the calibration end. */
     readonly firstPurchaseAfterEnd: number;
-    /** Orders up to the calibration end in another currency than their customer's main one. */
+    /** Orders of the fit's customers up to the calibration end in another currency than their main one. */
     readonly ordersInOtherCurrencies: number;
   };
   readonly durationsMs: { readonly load: number; readonly bgNbdFit: number; readonly gammaGammaFit: number };
@@ -92,6 +98,7 @@ export async function loadCustomerOrders(
   db: Queryable,
   upToDay: number | null,
   customerIds: readonly string[] | null,
+  currency: string | null = null,
 ): Promise<CustomerOrders[]> {
   // Flat rows in one sort: cheaper than one ordered array_agg per column. Each refund comes with its own day (the
   // list is read only for refunded orders).
@@ -107,8 +114,9 @@ export async function loadCustomerOrders(
        JOIN customer_summary s ON s.customer_id = o.customer_id AND s.currency = o.currency
       WHERE ($1::integer IS NULL OR o.day <= DATE '1970-01-01' + $1::integer)
         AND ($2::text[] IS NULL OR o.customer_id = ANY ($2::text[]))
+        AND ($3::text IS NULL OR s.currency = $3::text)
       ORDER BY o.customer_id, o.day, o.order_id`,
-    [upToDay, customerIds === null ? null : [...customerIds]],
+    [upToDay, customerIds === null ? null : [...customerIds], currency],
   );
   const customers: { customerId: string; orders: OrderOfDay[] }[] = [];
   let current: { customerId: string; orders: OrderOfDay[] } | undefined;
@@ -129,6 +137,18 @@ export async function loadCustomerOrders(
   return customers;
 }
 
+/** The main currency (customer_summary.currency) of the most customers who bought up to `endDay`; null for none. */
+async function mainCurrencyOfBuyers(db: Queryable, endDay: number): Promise<string | null> {
+  const [row]: Array<{ currency: string }> = await db.query(
+    `SELECT s.currency FROM customer_summary s
+      WHERE s.currency IS NOT NULL
+        AND EXISTS (SELECT 1 FROM unnest(s.purchase_days) AS p(d) WHERE p.d <= $1::integer)
+      GROUP BY s.currency ORDER BY count(*) DESC, s.currency LIMIT 1`,
+    [endDay],
+  );
+  return row?.currency ?? null;
+}
+
 /** The summaries of customers' orders as of `endDay` (customers without an order up to it left out). */
 function summariesAsOf(customers: readonly CustomerOrders[], endDay: number): CustomerValueSummary[] {
   const summaries: CustomerValueSummary[] = [];
@@ -143,6 +163,7 @@ function fitOf(row: ClvFitEntity): ClvFit {
   const { p, q, gamma } = row;
   return {
     id: row.id,
+    currency: row.currency,
     fittedAt: row.fittedAt.toISOString(),
     calibrationEnd: row.calibrationEnd,
     storeCheckpoint: row.storeCheckpoint,
@@ -181,40 +202,47 @@ export class ClvService {
   ) {}
 
   /**
-   * Fits both models on every customer's purchases up to the UTC day of
-   * `calibrationEnd` (inclusive) and records the fit. The orders are read in
+   * Fits both models on the purchases, up to the UTC day of `calibrationEnd`
+   * (inclusive), of the customers whose main currency is `currency` (default:
+   * the currency with the most such buyers), and records the fit: amounts in
+   * different currencies are never fitted together. The orders are read in
    * one REPEATABLE READ snapshot with the analytics_orders checkpoint they
    * reflect; throws ClvFitError when no customer bought by then.
    */
-  async fit(calibrationEnd: Date, options: { now?: Date; id?: string } = {}): Promise<ClvFit> {
+  async fit(calibrationEnd: Date, options: { now?: Date; id?: string; currency?: string } = {}): Promise<ClvFit> {
     const endDay = utcDayNumber(calibrationEnd);
     const id = options.id ?? randomUUID();
     const storeCheckpoint = await this.store.headCheckpoint();
     const loadStarted = performance.now();
-    const { orders, ordersCheckpoint, otherCurrency } = await this.dataSource.transaction(
+    const { orders, ordersCheckpoint, otherCurrency, currency } = await this.dataSource.transaction(
       'REPEATABLE READ',
       async (manager) => {
         const [checkpoint]: Array<{ checkpoint: string | null }> = await manager.query(
           'SELECT checkpoint FROM projection_checkpoints WHERE name = $1',
           [analyticsOrdersProjection.name],
         );
+        const chosen = options.currency ?? (await mainCurrencyOfBuyers(manager, endDay));
         const [other]: Array<{ n: number }> = await manager.query(
           `SELECT count(*)::integer AS n
              FROM analytics_orders o JOIN customer_summary s ON s.customer_id = o.customer_id
-            WHERE o.currency IS DISTINCT FROM s.currency AND o.day <= DATE '1970-01-01' + $1::integer`,
-          [endDay],
+            WHERE o.currency IS DISTINCT FROM s.currency AND s.currency = $2
+              AND o.day <= DATE '1970-01-01' + $1::integer`,
+          [endDay, chosen],
         );
         return {
-          orders: await loadCustomerOrders(manager, null, null),
+          orders: chosen === null ? [] : await loadCustomerOrders(manager, null, null, chosen),
           ordersCheckpoint: checkpoint?.checkpoint ?? null,
           otherCurrency: other?.n ?? 0,
+          currency: chosen,
         };
       },
     );
     const summaries = summariesAsOf(orders, endDay);
     const loadMs = performance.now() - loadStarted;
     if (summaries.length === 0) {
-      throw new ClvFitError(`no customer bought up to ${isoDayOf(endDay)}: nothing to fit`);
+      throw new ClvFitError(
+        `no customer${currency === null ? '' : ` buying in ${currency}`} bought up to ${isoDayOf(endDay)}: nothing to fit`,
+      );
     }
     const bgStarted = performance.now();
     const bg = fitBgNbd(summaries);
@@ -229,6 +257,7 @@ export class ClvService {
     const ggMs = gg === null ? 0 : performance.now() - ggStarted;
     const row: ClvFitEntity = {
       id,
+      currency,
       fittedAt: options.now ?? new Date(),
       calibrationEnd: isoDayOf(endDay),
       storeCheckpoint,
@@ -265,9 +294,14 @@ export class ClvService {
     return rows.map(fitOf);
   }
 
-  /** The newest fit, or null before the first. */
-  async latestFit(): Promise<ClvFit | null> {
-    return (await this.listFits(1))[0] ?? null;
+  /** The newest fit (of `currency`, when given), or null before the first. */
+  async latestFit(currency?: string, manager?: EntityManager): Promise<ClvFit | null> {
+    if (currency === undefined) return (await this.listFits(1))[0] ?? null;
+    const row = await (manager ?? this.dataSource.manager).findOne(ClvFitEntity, {
+      where: { currency },
+      order: { fittedAt: 'DESC', id: 'DESC' },
+    });
+    return row ? fitOf(row) : null;
   }
 
   /**
@@ -282,10 +316,14 @@ export class ClvService {
     endDay: number,
     customerIds?: readonly string[],
     manager?: EntityManager,
+    currency: string | null = null,
   ): Promise<CustomerValueSummary[]> {
     if (!Number.isInteger(endDay)) throw new RangeError(`endDay must be a whole UTC day number, got ${endDay}`);
     if (customerIds !== undefined && customerIds.length === 0) return [];
-    return summariesAsOf(await loadCustomerOrders(manager ?? this.dataSource, endDay, customerIds ?? null), endDay);
+    return summariesAsOf(
+      await loadCustomerOrders(manager ?? this.dataSource, endDay, customerIds ?? null, currency),
+      endDay,
+    );
   }
 
   /**
@@ -300,13 +338,14 @@ export class ClvService {
    * ordered by customer id.
    */
   async scoreCustomers(
-    fit: ClvModels,
+    fit: ClvModels & { readonly currency?: string | null },
     asOfDay: number,
     customerIds?: readonly string[],
     manager?: EntityManager,
   ): Promise<ScoredCustomer[]> {
     if (!Number.isInteger(asOfDay)) throw new RangeError(`asOfDay must be a whole UTC day number, got ${asOfDay}`);
-    const summaries = await this.summaries(asOfDay, customerIds, manager);
+    // A fit of a currency scores only the customers whose main currency it is.
+    const summaries = await this.summaries(asOfDay, customerIds, manager, fit.currency ?? null);
     const scored: ScoredCustomer[] = [];
     // Customers with the same summary get the same score (one-time buyers of one day, above all): computed once.
     const scores = new Map<string, CustomerValueScore>();

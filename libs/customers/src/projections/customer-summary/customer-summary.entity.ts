@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
-import type { AcquisitionSource, CustomerKind } from '../../domain/customer.events';
+import type { AcquisitionSource, ContactChannel, CustomerKind, CustomerProfile } from '../../domain/customer.events';
 
 /** The 360° view of one customer (docs/read-models.md). */
 export interface CustomerSummaryRow {
@@ -11,6 +11,10 @@ export interface CustomerSummaryRow {
   region: string | null;
   acquisitionSource: AcquisitionSource | null;
   accountManagerId: string | null;
+  /** The whole profile exactly as recorded: address, personal or organisation fields, key people, terms. */
+  profile: CustomerProfile;
+  /** Channels the customer opted out of (outbound contact on them is refused), in the product's channel order. */
+  optedOutChannels: ContactChannel[];
   /** active, or terminated (the relationship was ended explicitly). */
   status: 'active' | 'terminated';
   registeredAt: Date;
@@ -131,6 +135,12 @@ export class CustomerSummaryEntity implements CustomerSummaryWithFacts {
 
   @Column({ name: 'account_manager_id', type: 'text', nullable: true })
   accountManagerId!: string | null;
+
+  @Column({ type: 'jsonb', default: {} })
+  profile!: CustomerProfile;
+
+  @Column({ name: 'opted_out_channels', type: 'text', array: true, default: [] })
+  optedOutChannels!: ContactChannel[];
 
   @Column({ type: 'text' })
   status!: 'active' | 'terminated';

@@ -4,6 +4,7 @@ import { EMPTY_PROFILE } from '../../domain/customer.events';
 import type { CustomerSummaryWithFacts } from './customer-summary.entity';
 
 const RECORDED = new Date('2026-03-02T10:00:00.000Z');
+const NOW_ISO = '2026-04-01T00:00:00.000Z';
 
 function stored(type: string, data: Record<string, unknown>, revision: number, schemaVersion = 1): StoredEvent {
   return {
@@ -48,6 +49,8 @@ describe('customer_summary projection', () => {
       region: 'North',
       acquisitionSource: 'web',
       accountManagerId: null,
+      profile,
+      optedOutChannels: [],
       status: 'active',
       registeredAt: new Date('2026-03-01T09:30:00.000Z'),
       revision: 0,
@@ -140,6 +143,8 @@ describe('customer_summary projection', () => {
     ]);
     expect(row).toMatchObject({
       region: 'South',
+      // The whole profile reads back as recorded, every field the update did not name kept.
+      profile: { ...profile, region: 'South', industry: 'glass' },
       accountManagerId: 'am-7',
       status: 'terminated',
       terminatedAt: new Date('2026-05-01T00:00:00.000Z'),
@@ -160,6 +165,15 @@ describe('customer_summary projection', () => {
       reactivatedAt: new Date('2026-06-01T00:00:00.000Z'),
       revision: 4,
     });
+  });
+
+  it('given a row, when contact preferences are set twice, then the row lists the channels opted out of now', () => {
+    const row = fold([
+      registered,
+      stored('ContactPreferencesSet', { optedOut: ['sms', 'phone'], optedIn: [], occurredAt: NOW_ISO }, 1),
+      stored('ContactPreferencesSet', { optedOut: ['email'], optedIn: ['sms'], occurredAt: NOW_ISO }, 2),
+    ]);
+    expect(row!.optedOutChannels).toEqual(['phone', 'email']);
   });
 
   it('keys rows by the customer id in the stream name and ignores other streams', () => {

@@ -3,8 +3,11 @@ import { assertNever } from '@crm/platform/domain';
 import type { RowProjection } from '@crm/projections';
 import { toCustomerEvent } from '../../customer.aggregate';
 import {
+  CONTACT_CHANNELS,
   CUSTOMER_STREAM_PREFIX,
+  type ContactChannel,
   type CustomerEvent,
+  type CustomerProfile,
   type PurchaseRecorded,
   type PurchaseRefunded,
   type SurveyRecorded,
@@ -141,9 +144,7 @@ function withPurchase(row: Row, event: PurchaseRecorded, at: Date, position: Pos
     purchaseDayCounts: purchases.values,
     spendDays: spend.days,
     spendDayNetMinor: spend.values,
-    ...(inCurrency
-      ? { orderIds: [...row.orderIds, event.data.orderId], orderDays: [...row.orderDays, day] }
-      : {}),
+    ...(inCurrency ? { orderIds: [...row.orderIds, event.data.orderId], orderDays: [...row.orderDays, day] } : {}),
     ...position,
   };
 }
@@ -224,6 +225,8 @@ export function evolveCustomerSummary(row: Row | null, stored: StoredEvent): Row
       region: profile.region,
       acquisitionSource: event.data.acquisitionSource,
       accountManagerId: row?.accountManagerId ?? null,
+      profile,
+      optedOutChannels: [],
       status: 'active',
       registeredAt: new Date(event.data.occurredAt),
       ...position,
@@ -234,7 +237,9 @@ export function evolveCustomerSummary(row: Row | null, stored: StoredEvent): Row
   if (!row) throw new Error(`${stored.type} at ${stored.stream}@${stored.revision} before CustomerRegistered`);
   switch (event.type) {
     case 'CustomerProfileUpdated': {
-      const next: Row = { ...row, ...position };
+      const profile: Record<string, unknown> = { ...row.profile };
+      for (const change of event.data.changes) profile[change.field] = change.to ?? null;
+      const next: Row = { ...row, profile: profile as unknown as CustomerProfile, ...position };
       for (const change of event.data.changes) {
         if ((PROFILE_COLUMNS as readonly string[]).includes(change.field)) {
           (next as unknown as Record<string, unknown>)[change.field] = change.to ?? null;
@@ -277,7 +282,12 @@ export function evolveCustomerSummary(row: Row | null, stored: StoredEvent): Row
         ...position,
       };
     }
-    case 'ContactPreferencesSet':
+    case 'ContactPreferencesSet': {
+      const optedOut = new Set<ContactChannel>(row.optedOutChannels);
+      for (const channel of event.data.optedOut) optedOut.add(channel);
+      for (const channel of event.data.optedIn) optedOut.delete(channel);
+      return { ...row, optedOutChannels: CONTACT_CHANNELS.filter((c) => optedOut.has(c)), ...position };
+    }
     case 'ContactLogged':
     case 'ComplaintAssessed':
     case 'ComplaintResolutionProposed':

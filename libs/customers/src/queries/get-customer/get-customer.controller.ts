@@ -33,10 +33,12 @@ export class GetCustomerController {
   @ApiOkResponse({
     description:
       "The customer's summary read model with its purchase and satisfaction facts, plus `satisfaction` (categories " +
-      'under the current rules) and `lifecycle: { stage, since, reason, evaluatedAt, rulesVersion }`, evaluated now ' +
-      "or as of `asOf`, and `segmentation` (the latest segmentation run's RFM raw values `recencyDays`, " +
-      '`frequency`, `monetaryMinor` and their scores `r`, `f`, `m`, RFM segment, ABC class and pyramid tier of the ' +
-      'customer, or null).',
+      'under the current rules), `lifecycle: { stage, since, reason, evaluatedAt, rulesVersion }`, loyalty, churn ' +
+      "risk and current value, evaluated now, and `segmentation` (the latest live segmentation run's RFM raw values " +
+      '`recencyDays`, `frequency`, `monetaryMinor` and their scores `r`, `f`, `m`, RFM segment, ABC class and ' +
+      'pyramid tier of the customer, or null). With `asOf`, every field is as of that business instant: the ' +
+      "customer's state then, folded from the events dated by then, with the segmentation run as of then " +
+      '(plus `rfm` and `basis`, as GET /customers/:id/state answers).',
   })
   @ApiBadRequestResponse({ description: 'A parameter is not valid (the answer names it).' })
   @ApiNotFoundResponse({ description: 'No such customer (or the projector has not reached it yet).' })
@@ -44,7 +46,7 @@ export class GetCustomerController {
   async get(@Param('customerId') customerId: string, @Query() request: GetCustomerRequest): Promise<CustomerView> {
     assertCustomerId(customerId);
     await this.readYourWrites.awaitReadModels(request.minCheckpoint, [customerSummaryProjection]);
-    const asOf = request.asOf ? new Date(request.asOf) : new Date();
+    const asOf = request.asOf ? new Date(request.asOf) : null;
     return this.queries.execute<GetCustomerQuery, CustomerView>(new GetCustomerQuery(customerId, asOf));
   }
 }

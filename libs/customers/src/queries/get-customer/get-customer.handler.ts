@@ -6,6 +6,7 @@ import type { CrmRules } from '../../domain/rules/crm-rules';
 import { CustomerSummaryEntity } from '../../projections/customer-summary/customer-summary.entity';
 import { CRM_RULES } from '../../rules/rules.loader';
 import { latestCustomerSegmentation } from '../../segmentation/segmentation.service';
+import { CustomerAuditService } from '../../audit/customer-audit.service';
 import { customerView, type CustomerView } from './customer-view';
 import { GetCustomerQuery } from './get-customer.query';
 
@@ -27,10 +28,13 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery, Custo
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(CRM_RULES) private readonly rules: CrmRules,
+    private readonly audit: CustomerAuditService,
   ) {}
 
   async execute({ customerId, asOf }: GetCustomerQuery): Promise<CustomerView> {
+    // One "as of" everywhere: as of an instant, the whole answer is the customer's state then.
+    if (asOf !== null) return this.audit.stateAsOf(customerId, asOf, null);
     const row = await findCustomerSummary(this.dataSource, customerId);
-    return customerView(row, asOf, this.rules, await latestCustomerSegmentation(this.dataSource, customerId));
+    return customerView(row, new Date(), this.rules, await latestCustomerSegmentation(this.dataSource, customerId));
   }
 }
