@@ -3,6 +3,7 @@ import { ANY, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client
 import { IdempotencyMismatchError, InvalidAppendError, StreamConflictError } from '../errors';
 import {
   EventStoreDbEventStore,
+  KeyedQueue,
   compareEventStoreDbPositions,
   eventStoreDbPositionOf,
   eventStoreDbSubscriptionFilter,
@@ -200,6 +201,35 @@ describe('EventStoreDB adapter, without a server', () => {
       expect(toJsonObject(new Uint8Array([0xff, 0x00]))).toEqual({
         value: Buffer.from([0xff, 0x00]).toString('base64'),
       });
+    });
+  });
+
+  describe('appends of the same ids from one process', () => {
+    it('runs the tasks of one key one after the other, even after a failure, and other keys side by side', async () => {
+      const queue = new KeyedQueue();
+      const log: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = queue.run('a', async () => {
+        log.push('a1 start');
+        await held;
+        log.push('a1 end');
+        throw new Error('a1 failed');
+      });
+      const second = queue.run('a', async () => {
+        log.push('a2');
+        return 2;
+      });
+      const other = queue.run('b', async () => {
+        log.push('b1');
+        return 1;
+      });
+      await expect(other).resolves.toBe(1);
+      expect(log).toEqual(['a1 start', 'b1']);
+      release();
+      await expect(first).rejects.toThrow('a1 failed');
+      await expect(second).resolves.toBe(2);
+      expect(log).toEqual(['a1 start', 'b1', 'a1 end', 'a2']);
     });
   });
 

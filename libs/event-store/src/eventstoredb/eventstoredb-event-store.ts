@@ -305,6 +305,22 @@ function isTerminalSubscriptionError(error: unknown): boolean {
   );
 }
 
+/** Runs the tasks of one key one after the other (tasks of different keys run side by side). */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const before = this.tails.get(key) ?? Promise.resolve();
+    const result = before.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -320,6 +336,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly resubscribeInitialDelayMs: number;
   private readonly resubscribeMaxDelayMs: number;
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly appendsOfSameIds = new KeyedQueue();
   private closed = false;
 
   constructor(
@@ -341,20 +358,29 @@ export class EventStoreDbEventStore implements EventStore {
     const expected = options.expectedRevision;
     assertValidAppend(stream, events, expected);
     const ids = events.map((event) => event.id.toLowerCase());
+    // Appends of the same ids to one stream from this process run one after
+    // the other, so a later one finds the earlier one's events (see below).
+    return this.appendsOfSameIds.run(`${ids[0]!}:${stream}`, () => this.appendOnce(stream, events, ids, expected));
+  }
 
-    // EventStoreDB deduplicates a retry only when it is sent with the same
-    // expected revision as the first attempt and the stream has moved on; at
-    // the stream's current revision (or with "any") it would store the ids a
-    // second time. So look for them first, except for "no-stream", where the
-    // server itself compares the ids with the stream's first events.
-    if (expected !== 'no-stream') {
-      const previous = await this.findPreviousAppend(
-        stream,
-        ids,
-        typeof expected === 'number' ? expected + 1 : undefined,
-      );
-      if (previous) return previous;
-    }
+  private async appendOnce(
+    stream: string,
+    events: readonly EventToAppend[],
+    ids: readonly string[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    // The server answers a retry of events already stored right after the
+    // expected revision exactly as it answered the first append: nothing
+    // tells the two apart. At the stream's current revision (or with "any",
+    // once the server's cache of recent ids has moved on) it would even
+    // store the ids a second time. So the adapter looks for the ids first,
+    // among the events up to the expected revision and the append's length
+    // after it (all of them for "any"), and answers an earlier append of
+    // them as already stored. Left to the server: a concurrent append of the
+    // same ids from another process, which both writers then see as their own.
+    const searched = expected === 'any' ? undefined : (expected === 'no-stream' ? 0 : expected + 1) + ids.length;
+    const previous = await this.findPreviousAppend(stream, ids, searched);
+    if (previous) return previous;
 
     let result: EsdbAppendResult;
     try {
@@ -396,7 +422,7 @@ export class EventStoreDbEventStore implements EventStore {
         ? formatEventStoreDbPosition(position)
         : await this.checkpointAtRevision(stream, result.nextExpectedRevision),
       eventIds: ids,
-      // The server answers a retry of the events right after the expected revision as a success of its own.
+      // None of the ids was stored before: this append wrote them (or, unknowably, a concurrent one elsewhere did).
       alreadyStored: false,
     };
   }
@@ -590,7 +616,7 @@ export class EventStoreDbEventStore implements EventStore {
   /**
    * The earlier append of these ids in this stream, or null when none of
    * them is stored. With `readCount`, only the stream's first `readCount`
-   * events are searched (those the server's own check would not cover).
+   * events are searched.
    */
   private async findPreviousAppend(
     stream: string,
