@@ -109,6 +109,8 @@ export class EventStoreProtocolDouble {
   /** Every `$all` subscription received, in order. */
   readonly subscriptionRequests: SubscriptionRequest[] = [];
   readonly faults = new Faults();
+  /** Calls received per method (e.g. `append`, `batchAppend`, `read`). */
+  readonly calls: Record<string, number> = {};
   private server: grpc.Server | undefined;
   private readonly activeSubscriptions = new Set<SubscriptionPump>();
   private boundPort = 0;
@@ -156,10 +158,11 @@ export class EventStoreProtocolDouble {
     await this.listen(this.boundPort);
   }
 
-  /** Ends every open subscription with `fault` after it has sent `afterEvents` more events. */
+  /** Ends every open subscription with `fault` after it has sent `afterEvents` more events; answers how many. */
   dropSubscriptions(afterEvents = 0, fault: Fault = 'unavailable'): number {
-    for (const pump of this.activeSubscriptions) pump.dropAfter(afterEvents, fault);
-    return this.activeSubscriptions.size;
+    const open = [...this.activeSubscriptions];
+    for (const pump of open) pump.dropAfter(afterEvents, fault);
+    return open.length;
   }
 
   private async listen(port: number): Promise<void> {
@@ -170,17 +173,31 @@ export class EventStoreProtocolDouble {
         callback: grpc.sendUnaryData<SupportedMethods>,
       ) => callback(null, this.supportedMethods()),
     });
+    const count = (method: string) => (this.calls[method] = (this.calls[method] ?? 0) + 1);
     server.addService(StreamsService, {
-      read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => this.read(call),
-      append: (call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>) =>
-        this.append(call, callback),
-      batchAppend: (call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => this.batchAppend(call),
-      delete: (call: grpc.ServerUnaryCall<DeleteReq, DeleteResp>, callback: grpc.sendUnaryData<DeleteResp>) =>
-        this.delete(call.request, false, callback),
+      read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => {
+        count('read');
+        this.read(call);
+      },
+      append: (call: grpc.ServerReadableStream<AppendReq, AppendResp>, callback: grpc.sendUnaryData<AppendResp>) => {
+        count('append');
+        this.append(call, callback);
+      },
+      batchAppend: (call: grpc.ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => {
+        count('batchAppend');
+        this.batchAppend(call);
+      },
+      delete: (call: grpc.ServerUnaryCall<DeleteReq, DeleteResp>, callback: grpc.sendUnaryData<DeleteResp>) => {
+        count('delete');
+        this.delete(call.request, false, callback);
+      },
       tombstone: (
         call: grpc.ServerUnaryCall<TombstoneReq, TombstoneResp>,
         callback: grpc.sendUnaryData<TombstoneResp>,
-      ) => this.delete(call.request, true, callback),
+      ) => {
+        count('tombstone');
+        this.delete(call.request, true, callback);
+      },
     });
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { EventStoreProtocolDouble } from '../../../../test/support/eventstore-protocol-double/protocol-double';
+import type { EventToAppend, StoredEvent, Subscription } from '../event-store.port';
+import { EventStoreDbEventStore, formatEventStoreDbPosition } from './eventstoredb-event-store';
+
+/**
+ * What the adapter does when the server misbehaves, fails or is in an
+ * unusual state: checked against the EventStoreDB protocol test double
+ * (always, even when EVENTSTORE_URL names a real server, which cannot be
+ * made to fail on demand).
+ */
+
+const makeEvent = (type = 'Happened', data: Record<string, string | number> = {}): EventToAppend => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: { commandId: randomUUID() },
+});
+
+/** The next `count` events of a subscription (leaving it open: `for await` would close it on `break`). */
+async function take(subscription: Subscription, count: number): Promise<StoredEvent[]> {
+  const iterator = subscription[Symbol.asyncIterator]();
+  const events: StoredEvent[] = [];
+  while (events.length < count) {
+    const next = await iterator.next();
+    if (next.done) throw new Error(`the subscription ended after ${events.length} of ${count} events`);
+    events.push(next.value);
+  }
+  return events;
+}
+
+describe('EventStoreDB adapter when the server fails or drops', () => {
+  let double: EventStoreProtocolDouble;
+  let store: EventStoreDbEventStore;
+
+  beforeEach(async () => {
+    double = await EventStoreProtocolDouble.start();
+    store = EventStoreDbEventStore.fromConnectionString(double.url, {
+      resubscribeInitialDelayMs: 20,
+      resubscribeMaxDelayMs: 400,
+    });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await double.stop();
+  });
+
+  describe('subscriptions', () => {
+    it('resubscribes after the server drops a subscription mid-stream and delivers every event exactly once, in order', async () => {
+      const appended: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const events = [makeEvent('Counted', { i }), makeEvent('Counted', { i }), makeEvent('Counted', { i })];
+        appended.push(...events.map((event) => event.id));
+        await store.append(`drop-${i % 3}`, events, {
+          expectedRevision: i < 3 ? 'no-stream' : 3 * Math.floor(i / 3) - 1,
+        });
+        // Events of other streams in between, filtered out by the server.
+        await store.append(`elsewhere-${i}`, [makeEvent('Other'), makeEvent('Other')], {
+          expectedRevision: 'no-stream',
+        });
+      }
+      // The first three connections are dropped after 7 events each, while catching up.
+      for (let i = 0; i < 3; i++) double.faults.dropNextSubscription(7);
+
+      const subscription = store.subscribeToAll({ filter: { streamPrefixes: ['drop-'] } });
+      const caughtUp = await take(subscription, 36);
+      // Live: the server drops the subscription again, then more events come.
+      expect(double.dropSubscriptions()).toBe(1);
+      const live: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const event = makeEvent('Live', { i });
+        live.push(event.id);
+        await store.append(`drop-${i}`, [event], { expectedRevision: 11 });
+      }
+      const afterDrop = await take(subscription, 3);
+      await subscription.close();
+
+      const delivered = [...caughtUp, ...afterDrop];
+      expect(delivered.map((event) => event.id)).toEqual([...appended, ...live]);
+      // Initial subscription, three drops while catching up, one live: each resubscription
+      // starts after an event it had delivered, later each time.
+      const requests = double.subscriptionRequests;
+      expect(requests).toHaveLength(5);
+      expect(requests[0]!.from).toBe('start');
+      const checkpoints = delivered.map((event) => event.checkpoint);
+      const resumedAt = requests
+        .slice(1)
+        .map((request) => checkpoints.indexOf(`${String(request.from)}:${String(request.from)}`));
+      expect(resumedAt.every((index) => index >= 0)).toBe(true);
+      expect([...resumedAt].sort((a, b) => a - b)).toEqual(resumedAt);
+      expect(new Set(resumedAt).size).toBe(resumedAt.length);
+    }, 30_000);
+
+    it('backs off with doubling delays while the server keeps refusing, then delivers', async () => {
+      await store.append('backoff-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      double.faults.failNext('subscribe', 'unavailable', 4);
+      const subscription = store.subscribeToAll({ filter: { streamPrefixes: ['backoff-'] } });
+      const [event] = await take(subscription, 1);
+      await subscription.close();
+      expect(event!.stream).toBe('backoff-1');
+      const times = double.subscriptionRequests.map((request) => request.at);
+      expect(times).toHaveLength(5);
+      const gaps = times.slice(1).map((at, i) => at - times[i]!);
+      // 20, 40, 80, 160 ms at least (timers never fire early; a busy machine only adds).
+      gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(20 * 2 ** i - 2));
+    }, 30_000);
+  });
+});
+
+describe('EventStoreDB adapter with log positions beyond 2^53', () => {
+  let double: EventStoreProtocolDouble;
+  let store: EventStoreDbEventStore;
+  const near = 2n ** 63n - 2n ** 20n;
+
+  beforeAll(async () => {
+    double = await EventStoreProtocolDouble.start({ firstPosition: near });
+    store = EventStoreDbEventStore.fromConnectionString(double.url);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await double.stop();
+  });
+
+  it('keeps every digit of the positions through checkpoints, reads from them and subscriptions after them', async () => {
+    const events = Array.from({ length: 4 }, (_, i) => makeEvent('Big', { i }));
+    const appended = await store.append('big-1', events, { expectedRevision: 'no-stream' });
+    const read = await store.readStream('big-1');
+    const positions = double.log.all.filter((record) => record.stream === 'big-1').map((record) => record.position);
+    expect(read.map((e) => e.checkpoint)).toEqual(
+      positions.map((position) => formatEventStoreDbPosition({ commit: position, prepare: position })),
+    );
+    expect(appended.checkpoint).toBe(read[3]!.checkpoint);
+    // Neighbouring positions differ in digits a double-precision number would lose.
+    expect(Number(positions[1]!) - Number(positions[0]!)).not.toBe(Number(positions[1]! - positions[0]!));
+    for (let i = 1; i < read.length; i++) {
+      expect(store.compareCheckpoints(read[i - 1]!.checkpoint, read[i]!.checkpoint)).toBeLessThan(0);
+    }
+    expect(await store.readEventAt(read[2]!.checkpoint)).toEqual(read[2]);
+    expect((await store.readAll({ fromCheckpoint: read[1]!.checkpoint })).map((e) => e.revision)).toEqual([2, 3]);
+    expect(await store.headCheckpoint()).toBe(read[3]!.checkpoint);
+    const subscription = store.subscribeToAll({
+      fromCheckpoint: read[0]!.checkpoint,
+      filter: { streamPrefixes: ['big-'] },
+    });
+    expect((await take(subscription, 3)).map((e) => e.checkpoint)).toEqual(read.slice(1).map((e) => e.checkpoint));
+    await subscription.close();
+  });
+});
+
+describe('EventStoreDB adapter on a server without BatchAppend', () => {
+  let double: EventStoreProtocolDouble;
+  let store: EventStoreDbEventStore;
+
+  beforeAll(async () => {
+    // Servers before 21.10 offer only the unary Append, which the client then uses.
+    double = await EventStoreProtocolDouble.start({ batchAppend: false });
+    store = EventStoreDbEventStore.fromConnectionString(double.url);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await double.stop();
+  });
+
+  it('appends, refuses a stale revision with the current one and answers a retry as already stored', async () => {
+    const events = [makeEvent(), makeEvent()];
+    const first = await store.append('unary-1', events, { expectedRevision: 'no-stream' });
+    expect(first).toMatchObject({ nextExpectedRevision: 1, alreadyStored: false });
+    await expect(store.append('unary-1', [makeEvent()], { expectedRevision: 0 })).rejects.toMatchObject({
+      code: 'STREAM_CONFLICT',
+      actualRevision: 1,
+    });
+    expect(await store.append('unary-1', events, { expectedRevision: 'no-stream' })).toEqual({
+      ...first,
+      alreadyStored: true,
+    });
+    expect(await store.countStream('unary-1')).toBe(2);
+    expect(double.calls.append).toBe(2);
+    expect(double.calls.batchAppend).toBeUndefined();
+  });
+});
