@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { expectEventually } from '../../../../test/support/eventually';
 import { EventStoreProtocolDouble } from '../../../../test/support/eventstore-protocol-double/protocol-double';
+import { StoreUnavailableError } from '../errors';
 import type { EventToAppend, StoredEvent, Subscription } from '../event-store.port';
 import { EventStoreDbEventStore, formatEventStoreDbPosition } from './eventstoredb-event-store';
 
@@ -105,6 +107,52 @@ describe('EventStoreDB adapter when the server fails or drops', () => {
       // 20, 40, 80, 160 ms at least (timers never fire early; a busy machine only adds).
       gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(20 * 2 ** i - 2));
     }, 30_000);
+  });
+
+  describe('an unavailable server', () => {
+    it('surfaces not-leader on an append as a retryable StoreUnavailableError, and the next append reaches the leader', async () => {
+      await store.append('leader-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      double.faults.failNext('append', 'not-leader');
+      const error = await store.append('leader-1', [makeEvent()], { expectedRevision: 0 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, reason: 'not-leader' });
+      expect((await store.append('leader-1', [makeEvent()], { expectedRevision: 0 })).nextExpectedRevision).toBe(1);
+      expect(await store.countStream('leader-1')).toBe(2);
+    });
+
+    it('surfaces an unavailable or timing-out server on reads and appends as StoreUnavailableError', async () => {
+      await store.append('down-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      double.faults.failNext('read-stream', 'unavailable');
+      await expect(store.readStream('down-1')).rejects.toBeInstanceOf(StoreUnavailableError);
+      double.faults.failNext('read-all', 'unavailable');
+      await expect(store.readAll()).rejects.toBeInstanceOf(StoreUnavailableError);
+      double.faults.failNext('append', 'timeout');
+      await expect(store.append('down-1', [makeEvent()], { expectedRevision: 0 })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      expect(await store.countStream('down-1')).toBe(1);
+    });
+
+    it('answers with the stored events when an append was written but its answer was lost', async () => {
+      double.faults.failNext('append', 'lost-answer');
+      const events = [makeEvent(), makeEvent()];
+      const result = await store.append('lost-1', events, { expectedRevision: 'no-stream' });
+      expect(result).toMatchObject({ nextExpectedRevision: 1, eventIds: events.map((e) => e.id) });
+      expect((await store.readStream('lost-1')).map((e) => e.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it('fails with StoreUnavailableError while the server is down and works again once it is back', async () => {
+      await store.append('restart-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      await double.stop();
+      await expect(store.append('restart-1', [makeEvent()], { expectedRevision: 0 })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+      await expect(store.headCheckpoint()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await double.restart();
+      await expectEventually(async () =>
+        expect((await store.append('restart-1', [makeEvent()], { expectedRevision: 0 })).nextExpectedRevision).toBe(1),
+      );
+    });
   });
 });
 

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ANY, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
-import { IdempotencyMismatchError, InvalidAppendError, StreamConflictError } from '../errors';
+import {
+  ANY,
+  DeadlineExceededError,
+  NO_STREAM,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { IdempotencyMismatchError, InvalidAppendError, StoreUnavailableError, StreamConflictError } from '../errors';
 import {
   EventStoreDbEventStore,
   KeyedQueue,
@@ -17,6 +25,7 @@ import {
   parseEventStoreDbCheckpoint,
   toEventStoreDbExpectedRevision,
   toJsonObject,
+  toStoreError,
   toStreamConflictError,
   type StoredEventRef,
 } from './eventstoredb-event-store';
@@ -201,6 +210,29 @@ describe('EventStoreDB adapter, without a server', () => {
       expect(toJsonObject(new Uint8Array([0xff, 0x00]))).toEqual({
         value: Buffer.from([0xff, 0x00]).toString('base64'),
       });
+    });
+  });
+
+  describe('a server that cannot serve now', () => {
+    it('turns the client errors of an unreachable, timing-out or not-ready server into a retryable StoreUnavailableError', () => {
+      for (const [error, reason] of [
+        [new UnavailableError(undefined, 'connection refused'), 'unavailable'],
+        [new DeadlineExceededError(undefined, 'deadline'), 'deadline-exceeded'],
+        [new TimeoutError(undefined, 'Operation timed out'), 'timeout'],
+        [new UnknownError(undefined, 'Could not recognize Server Is Not Ready'), 'not ready'],
+        [new UnknownError(undefined, 'No leader info available in response'), 'not ready'],
+      ] as const) {
+        const mapped = toStoreError(error);
+        expect(mapped).toBeInstanceOf(StoreUnavailableError);
+        expect(mapped).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, reason, cause: error });
+      }
+    });
+
+    it('leaves every other error as it is', () => {
+      const conflict = new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 1n });
+      const unknown = new UnknownError(undefined, 'Unexpected ReadAllResult: InvalidPosition');
+      const plain = new Error('boom');
+      for (const error of [conflict, unknown, plain]) expect(toStoreError(error)).toBe(error);
     });
   });
 

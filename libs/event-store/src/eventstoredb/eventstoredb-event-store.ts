@@ -2,12 +2,14 @@ import {
   ANY,
   AccessDeniedError,
   BACKWARDS,
+  CancelledError,
   DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
   InvalidArgumentError,
   NO_STREAM,
+  NotLeaderError,
   START,
   StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
@@ -33,7 +35,7 @@ import {
 } from '@eventstore/db-client';
 import { businessTimeOf } from '../business-time';
 import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint } from '../checkpoints';
-import { IdempotencyMismatchError, StreamConflictError, StreamNotFoundError } from '../errors';
+import { IdempotencyMismatchError, StoreUnavailableError, StreamConflictError, StreamNotFoundError } from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -298,6 +300,30 @@ function isIndeterminateAppendError(error: unknown): boolean {
   );
 }
 
+/** What the server answers, as the client reports it (UnknownError), while it cannot serve: starting, busy, electing a leader. */
+const SERVER_NOT_READY = /Server Is Not Ready|Server Is (Too )?Busy|No leader info available/;
+
+/**
+ * The port's StoreUnavailableError for a client error that means the server
+ * cannot serve now (unreachable, restarting, not the leader, timed out);
+ * any other error as it is.
+ */
+export function toStoreError(error: unknown): unknown {
+  if (
+    error instanceof UnavailableError ||
+    error instanceof NotLeaderError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof CancelledError
+  ) {
+    return new StoreUnavailableError('eventstoredb', error.type, { cause: error });
+  }
+  if (error instanceof UnknownError && SERVER_NOT_READY.test(error.message)) {
+    return new StoreUnavailableError('eventstoredb', 'not ready', { cause: error });
+  }
+  return error;
+}
+
 /** Subscription errors that a resubscription cannot cure. */
 function isTerminalSubscriptionError(error: unknown): boolean {
   return (
@@ -404,7 +430,7 @@ export class EventStoreDbEventStore implements EventStore {
         const previous = await this.findPreviousAppend(stream, ids).catch(() => null);
         if (previous) return previous;
       }
-      throw error;
+      throw toStoreError(error);
     }
 
     if (!result.success) {
@@ -591,7 +617,7 @@ export class EventStoreDbEventStore implements EventStore {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`EventStoreDB did not answer within ${PING_TIMEOUT_MS} ms`)),
+        () => reject(new StoreUnavailableError('eventstoredb', `no answer within ${PING_TIMEOUT_MS} ms`)),
         PING_TIMEOUT_MS,
       );
     });
@@ -600,7 +626,7 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       drained.catch(() => undefined);
       await read.cancel().catch(() => undefined);
-      throw error;
+      throw toStoreError(error);
     } finally {
       clearTimeout(timer);
     }
@@ -723,7 +749,7 @@ export class EventStoreDbEventStore implements EventStore {
       if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
         throw new StreamNotFoundError(stream);
       }
-      throw error;
+      throw toStoreError(error);
     } finally {
       // Leaving early (or on an error of `visit`) must end the call on the server too.
       if (!drained) await read.cancel().catch(() => undefined);
@@ -764,9 +790,13 @@ export class EventStoreDbEventStore implements EventStore {
     const events: RecordedEventLike[] = [];
     let received = 0;
     const read = this.client.readAll({ fromPosition, direction, maxCount, resolveLinkTos: false });
-    for await (const resolved of read) {
-      received++;
-      if (resolved.event) events.push(resolved.event);
+    try {
+      for await (const resolved of read) {
+        received++;
+        if (resolved.event) events.push(resolved.event);
+      }
+    } catch (error) {
+      throw toStoreError(error);
     }
     return { events, received };
   }
