@@ -3,6 +3,7 @@ import type { ExpectedRevision } from './event-store.port';
 export type EventStoreErrorCode =
   | 'STREAM_CONFLICT'
   | 'STREAM_NOT_FOUND'
+  | 'STREAM_DELETED'
   | 'IDEMPOTENCY_MISMATCH'
   | 'INVALID_APPEND'
   | 'STORE_UNAVAILABLE';
@@ -77,5 +78,14 @@ export class StoreUnavailableError extends EventStoreError {
   ) {
     super(`the event store (${store}) is unavailable: ${reason}; retry the call`, options);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The stream was deleted for good (tombstoned): nothing can be appended to it again. */
+export class StreamDeletedError extends EventStoreError {
+  readonly code = 'STREAM_DELETED' as const;
+  constructor(readonly stream: string) {
+    super(`stream ${stream} was deleted for good; nothing can be appended to it`);
+    this.name = 'StreamDeletedError';
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { EventStoreDBClient } from '@eventstore/db-client';
 import { expectEventually } from '../../../../test/support/eventually';
 import { EventStoreProtocolDouble } from '../../../../test/support/eventstore-protocol-double/protocol-double';
-import { StoreUnavailableError } from '../errors';
+import { StoreUnavailableError, StreamDeletedError, StreamNotFoundError } from '../errors';
 import type { EventToAppend, StoredEvent, Subscription } from '../event-store.port';
 import { EventStoreDbEventStore, formatEventStoreDbPosition } from './eventstoredb-event-store';
 
@@ -152,6 +153,44 @@ describe('EventStoreDB adapter when the server fails or drops', () => {
       await expectEventually(async () =>
         expect((await store.append('restart-1', [makeEvent()], { expectedRevision: 0 })).nextExpectedRevision).toBe(1),
       );
+    });
+  });
+
+  describe('deleted streams', () => {
+    let client: EventStoreDBClient;
+
+    beforeEach(() => {
+      client = EventStoreDBClient.connectionString(double.url);
+    });
+
+    afterEach(async () => {
+      await client.dispose();
+    });
+
+    it('reads a soft-deleted stream as not found, and a tombstoned one too, and refuses appends to the tombstoned one', async () => {
+      await store.append('soft-1', [makeEvent(), makeEvent()], { expectedRevision: 'no-stream' });
+      await client.deleteStream('soft-1');
+      await expect(store.readStream('soft-1')).rejects.toBeInstanceOf(StreamNotFoundError);
+      expect(await store.countStream('soft-1')).toBe(0);
+
+      await store.append('gone-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      await client.tombstoneStream('gone-1');
+      await expect(store.readStream('gone-1')).rejects.toBeInstanceOf(StreamNotFoundError);
+      const refused = await store.append('gone-1', [makeEvent()], { expectedRevision: 'no-stream' }).catch((e) => e);
+      expect(refused).toBeInstanceOf(StreamDeletedError);
+      expect(refused).toMatchObject({ code: 'STREAM_DELETED', stream: 'gone-1' });
+
+      // The deletions' own records in $all are the server's, not events of the store.
+      const all = await store.readAll();
+      expect(all.map((e) => e.stream).sort()).toEqual(['gone-1', 'soft-1', 'soft-1']);
+    });
+
+    it('continues a soft-deleted stream after its old revisions when it is appended to again', async () => {
+      await store.append('again-1', [makeEvent(), makeEvent()], { expectedRevision: 'no-stream' });
+      await client.deleteStream('again-1');
+      const back = await store.append('again-1', [makeEvent('Back')], { expectedRevision: 'no-stream' });
+      expect(back.nextExpectedRevision).toBe(2);
+      expect((await store.readStream('again-1')).map((e) => [e.type, e.revision])).toEqual([['Back', 2]]);
     });
   });
 });

@@ -35,7 +35,13 @@ import {
 } from '@eventstore/db-client';
 import { businessTimeOf } from '../business-time';
 import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint } from '../checkpoints';
-import { IdempotencyMismatchError, StoreUnavailableError, StreamConflictError, StreamNotFoundError } from '../errors';
+import {
+  IdempotencyMismatchError,
+  StoreUnavailableError,
+  StreamConflictError,
+  StreamDeletedError,
+  StreamNotFoundError,
+} from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -424,6 +430,8 @@ export class EventStoreDbEventStore implements EventStore {
         if (previous) return previous;
         throw conflict;
       }
+      // Tombstoned: no expected revision can ever be met again.
+      if (error instanceof EsdbStreamDeletedError) throw new StreamDeletedError(stream);
       if (isIndeterminateAppendError(error)) {
         // The server may have stored the events (or dropped this request as a
         // duplicate of one it has not finished): answer with them if so.
