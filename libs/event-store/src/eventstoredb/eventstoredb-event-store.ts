@@ -836,11 +836,15 @@ const BUFFER_LOW_WATER = 250;
 /**
  * A catch-up-then-live subscription to `$all`. It connects on the first
  * `next()`. When the server subscription drops, it resubscribes after the
- * last event it received (delivered or filtered out), with a delay doubling
- * from the initial to the maximum delay; events at or before that position
- * are skipped, so nothing is delivered twice or skipped. Errors a
- * resubscription cannot cure (access denied, invalid argument, unsupported)
- * end the iteration with that error.
+ * last event it received (delivered or filtered out) or the last checkpoint
+ * the server sent, whichever is later, with a delay doubling from the
+ * initial to the maximum delay; events at or before that position are
+ * skipped, so nothing is delivered twice or skipped. The server's
+ * checkpoints (a filtered subscription sends one every 32 events it
+ * considers, and when it goes live) spare a resubscription from reading
+ * again the events its filter left out. Errors a resubscription cannot cure
+ * (access denied, invalid argument, unsupported) end the iteration with
+ * that error.
  */
 class EventStoreDbSubscription implements Subscription {
   private buffer: StoredEvent[] = [];
@@ -855,7 +859,7 @@ class EventStoreDbSubscription implements Subscription {
 
   constructor(
     private readonly settings: SubscriptionSettings,
-    /** Position of the last event received; the next one must come strictly after it. */
+    /** Position of the last event received or checkpoint adopted; the next event must come strictly after it. */
     private resumeAfter: Position | undefined,
   ) {
     this.delayMs = settings.initialDelayMs;
@@ -916,7 +920,10 @@ class EventStoreDbSubscription implements Subscription {
     try {
       subscription = this.settings.client.subscribeToAll({
         fromPosition: this.resumeAfter ?? START,
-        filter: this.settings.serverFilter,
+        filter: {
+          ...this.settings.serverFilter,
+          checkpointReached: (_, position) => this.checkpointReached(subscription, position),
+        },
         resolveLinkTos: false,
       });
     } catch (error) {
@@ -963,6 +970,19 @@ class EventStoreDbSubscription implements Subscription {
       subscription.pause();
     }
     this.wakeUp();
+  }
+
+  /**
+   * The server has considered every event up to `position`. Events the
+   * client has decoded but not yet handed over come before it: while there
+   * are any, the checkpoint is passed over (a later one follows), as
+   * resuming after it would lose them if the connection dropped first.
+   */
+  private checkpointReached(subscription: AllStreamSubscription, position: Position): void {
+    if (this.closed || subscription !== this.current || subscription.readableLength > 0) return;
+    if (this.resumeAfter && compareEventStoreDbPositions(position, this.resumeAfter) <= 0) return;
+    this.resumeAfter = position;
+    this.delayMs = this.settings.initialDelayMs;
   }
 
   private dropped(subscription: AllStreamSubscription | undefined, error: unknown): void {
