@@ -129,6 +129,16 @@ describe('EventStoreDB adapter when the server fails or drops', () => {
       // 20, 40, 80, 160 ms at least (timers never fire early; a busy machine only adds).
       gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(20 * 2 ** i - 2));
     }, 30_000);
+
+    it('ends the iteration with the error when the server refuses the position it resumes from', async () => {
+      const appended = await store.append('refused-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      const [commit] = appended.checkpoint.split(':');
+      // A position inside the record: the server cannot read from there, and retrying cannot help.
+      const inside = `${BigInt(commit!) + 3n}:${BigInt(commit!) + 3n}`;
+      const subscription = store.subscribeToAll({ fromCheckpoint: inside });
+      await expect(take(subscription, 1)).rejects.toThrow(/invalid position/i);
+      expect(double.subscriptionRequests).toHaveLength(1);
+    });
   });
 
   describe('an unavailable server', () => {

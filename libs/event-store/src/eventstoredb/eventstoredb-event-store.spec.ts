@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Metadata } from '@grpc/grpc-js';
 import {
   ANY,
+  convertToCommandError,
   DeadlineExceededError,
   NO_STREAM,
   TimeoutError,
@@ -20,6 +22,7 @@ import {
   fromEventStoreDbCurrentRevision,
   fromEventStoreDbRevision,
   isEventStoreDbSystemEvent,
+  isTerminalSubscriptionError,
   matchPreviousAppend,
   matchesEventFilter,
   parseEventStoreDbCheckpoint,
@@ -233,6 +236,23 @@ describe('EventStoreDB adapter, without a server', () => {
       const unknown = new UnknownError(undefined, 'Unexpected ReadAllResult: InvalidPosition');
       const plain = new Error('boom');
       for (const error of [conflict, unknown, plain]) expect(toStoreError(error)).toBe(error);
+    });
+  });
+
+  describe('subscription errors', () => {
+    /** A gRPC status as the client receives it, converted as the client converts it. */
+    const fromServer = (code: number, details: string) =>
+      convertToCommandError(
+        Object.assign(new Error(`${code} ${details}`), { code, details, metadata: new Metadata() }),
+      );
+
+    it('ends a subscription on errors a resubscription cannot cure, and resubscribes on the others', () => {
+      expect(isTerminalSubscriptionError(fromServer(3, 'Trying to read from an invalid position.'))).toBe(true);
+      expect(isTerminalSubscriptionError(fromServer(7, 'Access Denied'))).toBe(true);
+      expect(isTerminalSubscriptionError(fromServer(12, 'not implemented'))).toBe(true);
+      expect(isTerminalSubscriptionError(fromServer(14, 'Server Is Not Ready'))).toBe(false);
+      expect(isTerminalSubscriptionError(fromServer(2, 'Unexpected error'))).toBe(false);
+      expect(isTerminalSubscriptionError(new Error('socket hang up'))).toBe(false);
     });
   });
 

@@ -330,11 +330,25 @@ export function toStoreError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * gRPC statuses a resubscription cannot cure: INVALID_ARGUMENT (a position
+ * inside a record, e.g. a checkpoint of another store), PERMISSION_DENIED,
+ * UNIMPLEMENTED.
+ */
+const TERMINAL_GRPC_STATUSES = new Set([3, 7, 12]);
+
 /** Subscription errors that a resubscription cannot cure. */
-function isTerminalSubscriptionError(error: unknown): boolean {
-  return (
-    error instanceof AccessDeniedError || error instanceof InvalidArgumentError || error instanceof UnsupportedError
-  );
+export function isTerminalSubscriptionError(error: unknown): boolean {
+  if (
+    error instanceof AccessDeniedError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof UnsupportedError
+  ) {
+    return true;
+  }
+  // The client reports these gRPC statuses as an UnknownError that keeps the status code.
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && TERMINAL_GRPC_STATUSES.has(code);
 }
 
 /** Runs the tasks of one key one after the other (tasks of different keys run side by side). */
