@@ -26,6 +26,7 @@ import {
   matchPreviousAppend,
   matchesEventFilter,
   parseEventStoreDbCheckpoint,
+  toEsdbConnectionString,
   toEventStoreDbExpectedRevision,
   toJsonObject,
   toStoreError,
@@ -236,6 +237,27 @@ describe('EventStoreDB adapter, without a server', () => {
       const unknown = new UnknownError(undefined, 'Unexpected ReadAllResult: InvalidPosition');
       const plain = new Error('boom');
       for (const error of [conflict, unknown, plain]) expect(toStoreError(error)).toBe(error);
+    });
+  });
+
+  describe('connection strings', () => {
+    it("reads KurrentDB's schemes as the client's own and leaves the rest alone", () => {
+      expect(toEsdbConnectionString('kurrentdb://admin:changeit@db:2113?tls=false')).toBe(
+        'esdb://admin:changeit@db:2113?tls=false',
+      );
+      expect(toEsdbConnectionString('kurrentdb+discover://db1:2113,db2:2113')).toBe(
+        'esdb+discover://db1:2113,db2:2113',
+      );
+      expect(toEsdbConnectionString('kurrent://db:2113')).toBe('esdb://db:2113');
+      expect(toEsdbConnectionString('esdb+discover://db:2113')).toBe('esdb+discover://db:2113');
+      expect(toEsdbConnectionString('esdb://kurrentdb:2113')).toBe('esdb://kurrentdb:2113');
+    });
+
+    it('opens a store for every scheme the configuration accepts', async () => {
+      for (const scheme of ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent']) {
+        const store = EventStoreDbEventStore.fromConnectionString(`${scheme}://127.0.0.1:2113?tls=false`);
+        await store.close();
+      }
     });
   });
 

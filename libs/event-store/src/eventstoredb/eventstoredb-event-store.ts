@@ -127,6 +127,18 @@ export interface StoredEventRef {
 // Pure helpers (exported for the unit tests)
 // ---------------------------------------------------------------------------
 
+/**
+ * A connection string in the scheme this client reads. KurrentDB names its
+ * connection strings `kurrentdb://` and `kurrentdb+discover://` (also
+ * `kurrent://`); they mean the same as `esdb://` and `esdb+discover://`,
+ * which @eventstore/db-client alone accepts.
+ */
+export function toEsdbConnectionString(url: string): string {
+  return url.replace(/^(kurrentdb|kurrent)(\+discover)?:\/\//i, (_, _scheme: string, discover?: string) =>
+    discover ? 'esdb+discover://' : 'esdb://',
+  );
+}
+
 /** The port's expected revision in the client's terms. */
 export function toEventStoreDbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
   if (expected === 'no-stream') return NO_STREAM;
@@ -395,9 +407,12 @@ export class EventStoreDbEventStore implements EventStore {
     this.resubscribeMaxDelayMs = Math.max(this.resubscribeInitialDelayMs, options.resubscribeMaxDelayMs ?? 5_000);
   }
 
-  /** A store on a new client for `esdb://…` / `esdb+discover://…` connection strings. */
+  /**
+   * A store on a new client for `esdb://…` / `esdb+discover://…` connection
+   * strings, or KurrentDB's `kurrentdb://…` / `kurrentdb+discover://…`.
+   */
   static fromConnectionString(url: string, options: EventStoreDbEventStoreOptions = {}): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(url), options);
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(toEsdbConnectionString(url)), options);
   }
 
   async append(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
