@@ -141,6 +141,16 @@ describe('EventStoreDB adapter when the server fails or drops', () => {
     });
   });
 
+  describe('positions that hold no event', () => {
+    it('answers null for the event at a position inside a record, where the server refuses to read', async () => {
+      const appended = await store.append('inside-1', [makeEvent()], { expectedRevision: 'no-stream' });
+      const commit = BigInt(appended.checkpoint.split(':')[0]!);
+      expect(await store.readEventAt(`${commit + 5n}:${commit + 5n}`)).toBeNull();
+      expect(await store.readEventAt(`${commit + 10n ** 9n}:${commit + 10n ** 9n}`)).toBeNull();
+      expect(await store.readEventAt(appended.checkpoint)).toMatchObject({ stream: 'inside-1', revision: 0 });
+    });
+  });
+
   describe('an unavailable server', () => {
     it('surfaces not-leader on an append as a retryable StoreUnavailableError, and the next append reaches the leader', async () => {
       await store.append('leader-1', [makeEvent()], { expectedRevision: 'no-stream' });

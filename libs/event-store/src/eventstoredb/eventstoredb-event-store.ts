@@ -347,7 +347,15 @@ export function toStoreError(error: unknown): unknown {
  * inside a record, e.g. a checkpoint of another store), PERMISSION_DENIED,
  * UNIMPLEMENTED.
  */
-const TERMINAL_GRPC_STATUSES = new Set([3, 7, 12]);
+const GRPC_INVALID_ARGUMENT = 3;
+const TERMINAL_GRPC_STATUSES = new Set([GRPC_INVALID_ARGUMENT, 7, 12]);
+
+/** The server's refusal to read `$all` from a position where no record starts. */
+export function isInvalidPositionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === GRPC_INVALID_ARGUMENT || /InvalidPosition|invalid position/.test(error.message);
+}
 
 /** Subscription errors that a resubscription cannot cure. */
 export function isTerminalSubscriptionError(error: unknown): boolean {
@@ -566,7 +574,14 @@ export class EventStoreDbEventStore implements EventStore {
   async readEventAt(checkpoint: string): Promise<StoredEvent | null> {
     const position = parseEventStoreDbCheckpoint(checkpoint);
     // A read of $all from a position starts with the event at that position, if there is one.
-    const page = await this.readAllPage(position, FORWARDS, 1);
+    let page: { events: RecordedEventLike[] };
+    try {
+      page = await this.readAllPage(position, FORWARDS, 1);
+    } catch (error) {
+      // Inside a record, where no event starts, the server refuses to read.
+      if (isInvalidPositionError(error)) return null;
+      throw error;
+    }
     const recorded = page.events[0];
     if (!recorded || isEventStoreDbSystemEvent(recorded.streamId, recorded.type)) return null;
     const at = this.allPosition(recorded);
