@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { eventStoreTarget, realEventStoreUrl } from './support/eventstore-server';
+import { startEventStoreForRun } from './support/eventstore-server';
 import { testDatabaseUrl } from './support/databases';
 
 /**
@@ -7,8 +7,8 @@ import { testDatabaseUrl } from './support/databases';
  * - PostgreSQL server: required under CI=true; elsewhere its suites are
  *   skipped with a printed reason when it is unreachable.
  * - EventStoreDB: the EventStoreDB suites run against the server at
- *   EVENTSTORE_URL when it is set, otherwise each against an in-process
- *   test double of the EventStoreDB gRPC protocol; never skipped.
+ *   EVENTSTORE_URL when it is set, otherwise against the test double of the
+ *   EventStoreDB gRPC protocol, started here; never skipped.
  */
 export default async function globalSetup(): Promise<void> {
   const url = testDatabaseUrl();
@@ -25,10 +25,7 @@ export default async function globalSetup(): Promise<void> {
     await client.end().catch(() => undefined);
   }
 
-  const eventStoreUrl = realEventStoreUrl();
-  process.stdout.write(
-    `\nEventStoreDB suites run against ${eventStoreTarget()}${eventStoreUrl ? ` (${redact(eventStoreUrl)})` : ''}\n`,
-  );
+  process.stdout.write(`\nEventStoreDB suites run against ${await startEventStoreForRun()}\n`);
 }
 
 function redact(url: string): string {

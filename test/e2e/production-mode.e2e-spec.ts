@@ -6,7 +6,7 @@ import { ProjectorModule } from '../../apps/projector/src/projector.module';
 import { verifyChainCommand } from '../../apps/cli/src/audit.command';
 import { historyCommand } from '../../apps/cli/src/customer-audit.command';
 import { captureCliOutput } from '../support/cli-output';
-import { startTestEventStoreServer, type TestEventStoreServer } from '../support/eventstore-server';
+import { testEventStoreServer } from '../support/eventstore-server';
 import { expectEventually } from '../support/eventually';
 import { describeOnPostgresServer } from '../support/server-suites';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -29,14 +29,12 @@ const purchase = (orderId: string, unitPriceMinor: number, occurredAt: string) =
  * so a real server can be used again and again.
  */
 describeOnPostgresServer('production mode: API and projector on EventStoreDB, read models on PostgreSQL', () => {
-  let server: TestEventStoreServer;
   let t: TestApp;
   let projector: INestApplicationContext;
   const customerId = `prod-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    server = await startTestEventStoreServer();
-    t = await startTestApp('postgres', { EVENTSTORE_URL: server.url, CRM_PROJECTOR: 'external' });
+    t = await startTestApp('postgres', { EVENTSTORE_URL: testEventStoreServer().url, CRM_PROJECTOR: 'external' });
     projector = await NestFactory.createApplicationContext(ProjectorModule.forRoot(t.config), { logger: false });
     await projector.init();
   }, 60_000);
@@ -44,7 +42,6 @@ describeOnPostgresServer('production mode: API and projector on EventStoreDB, re
   afterAll(async () => {
     await projector?.close();
     await t?.close();
-    await server?.close();
   }, 60_000);
 
   const cli = (run: (config: CrmConfig) => Promise<number>) =>

@@ -21,7 +21,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { expectEventually } from '../../../../test/support/eventually';
-import { startTestEventStoreServer, type TestEventStoreServer } from '../../../../test/support/eventstore-server';
+import { testEventStoreServer } from '../../../../test/support/eventstore-server';
 
 /**
  * The EventStoreDB semantics the adapter relies on, checked through the
@@ -69,17 +69,14 @@ async function wrongExpectedVersion(promise: Promise<unknown>): Promise<WrongExp
 const positionOf = (resolved: { event?: { position?: Position } }): Position => resolved.event!.position!;
 
 describe('EventStoreDB semantics the adapter relies on', () => {
-  let server: TestEventStoreServer;
   let client: EventStoreDBClient;
 
-  beforeAll(async () => {
-    server = await startTestEventStoreServer();
-    client = EventStoreDBClient.connectionString(server.url);
+  beforeAll(() => {
+    client = EventStoreDBClient.connectionString(testEventStoreServer().url);
   });
 
   afterAll(async () => {
     await client?.dispose();
-    await server?.close();
   });
 
   describe('expected revision', () => {
