@@ -775,36 +775,58 @@ export class EventStoreDbEventStore implements EventStore {
     return checkpoint;
   }
 
-  /** Reads a stream, calling `visit` per event until it returns false. Maps "not found" and "deleted" to StreamNotFoundError. */
+  /**
+   * Reads a stream, calling `visit` per event until it returns false. Maps
+   * "not found" and "deleted" to StreamNotFoundError.
+   *
+   * The stream is read in pages, each asked for exactly the events it may
+   * use, and every page is read to its end: a read left before its end
+   * keeps its call in the client for good when the server has already sent
+   * everything (a cancel then changes nothing), which holds memory and
+   * stops `close()` from returning.
+   */
   private async readStreamEvents(
     stream: string,
     options: { direction: Direction; fromRevision: ReadRevision; maxCount: number | undefined },
     visit: (event: RecordedEventLike) => boolean,
   ): Promise<void> {
-    const read = this.client.readStream(stream, {
-      direction: options.direction,
-      fromRevision: options.fromRevision,
-      ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
-    });
-    let drained = false;
-    try {
+    const forwards = options.direction === FORWARDS;
+    let from = options.fromRevision;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const pageSize = Math.min(this.pageSize, remaining);
+      let received = 0;
+      let last: bigint | undefined;
       let stopped = false;
-      for await (const resolved of read) {
-        const event = resolved.event;
-        if (event && !visit(event)) {
-          stopped = true;
-          break;
+      let failure: { error: unknown } | undefined;
+      try {
+        for await (const resolved of this.client.readStream(stream, {
+          direction: options.direction,
+          fromRevision: from,
+          maxCount: pageSize,
+        })) {
+          received++;
+          const event = resolved.event;
+          if (!event || stopped) continue;
+          last = event.revision;
+          try {
+            stopped = !visit(event);
+          } catch (error) {
+            failure = { error };
+            stopped = true;
+          }
         }
+      } catch (error) {
+        if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
+          throw new StreamNotFoundError(stream);
+        }
+        throw toStoreError(error);
       }
-      drained = !stopped;
-    } catch (error) {
-      if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
-        throw new StreamNotFoundError(stream);
-      }
-      throw toStoreError(error);
-    } finally {
-      // Leaving early (or on an error of `visit`) must end the call on the server too.
-      if (!drained) await read.cancel().catch(() => undefined);
+      if (failure) throw failure.error;
+      if (stopped || received < pageSize || last === undefined) return;
+      remaining -= received;
+      if (!forwards && last === 0n) return;
+      from = forwards ? last + 1n : last - 1n;
     }
   }
 
