@@ -86,7 +86,7 @@ import { assertValidAppend } from '../validation';
 export interface EventStoreDbEventStoreOptions {
   /** Dispose the client when the store closes (default true). */
   readonly ownsClient?: boolean;
-  /** Events per page when scanning `$all` (default 500). */
+  /** Events per page when scanning `$all` or reading a stream (default 500). */
   readonly readPageSize?: number;
   /** First delay before a dropped subscription resubscribes (ms, default 100); doubles per attempt. */
   readonly resubscribeInitialDelayMs?: number;
