@@ -1,13 +1,14 @@
 import { Client } from 'pg';
-import { detectEventStoreDb } from './support/eventstoredb';
+import { startEventStoreForRun } from './support/eventstore-server';
 import { testDatabaseUrl } from './support/databases';
 
 /**
  * Runs once before all suites: finds out which real servers this run has.
  * - PostgreSQL server: required under CI=true; elsewhere its suites are
  *   skipped with a printed reason when it is unreachable.
- * - EventStoreDB: EVENTSTORE_URL, or a container when a runtime exists;
- *   otherwise its suite is skipped with one printed line.
+ * - EventStoreDB: the EventStoreDB suites run against the server at
+ *   EVENTSTORE_URL when it is set, otherwise against the test double of the
+ *   EventStoreDB gRPC protocol, started here; never skipped.
  */
 export default async function globalSetup(): Promise<void> {
   const url = testDatabaseUrl();
@@ -24,13 +25,7 @@ export default async function globalSetup(): Promise<void> {
     await client.end().catch(() => undefined);
   }
 
-  const esdb = await detectEventStoreDb();
-  if (esdb.url) {
-    process.env.CRM_TEST_EVENTSTORE_URL = esdb.url;
-    process.stdout.write(`\nEventStoreDB contract suite runs against ${esdb.source}\n`);
-  } else {
-    process.stdout.write(`\nskipped: EventStoreDB contract suite (${esdb.reason})\n`);
-  }
+  process.stdout.write(`\nEventStoreDB suites run against ${await startEventStoreForRun()}\n`);
 }
 
 function redact(url: string): string {

@@ -1,5 +1,5 @@
-import { stopEventStoreDb } from './support/eventstoredb';
+import { stopEventStoreForRun } from './support/eventstore-server';
 
 export default async function globalTeardown(): Promise<void> {
-  await stopEventStoreDb();
+  await stopEventStoreForRun();
 }

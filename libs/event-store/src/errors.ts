@@ -1,6 +1,12 @@
 import type { ExpectedRevision } from './event-store.port';
 
-export type EventStoreErrorCode = 'STREAM_CONFLICT' | 'STREAM_NOT_FOUND' | 'IDEMPOTENCY_MISMATCH' | 'INVALID_APPEND';
+export type EventStoreErrorCode =
+  | 'STREAM_CONFLICT'
+  | 'STREAM_NOT_FOUND'
+  | 'STREAM_DELETED'
+  | 'IDEMPOTENCY_MISMATCH'
+  | 'INVALID_APPEND'
+  | 'STORE_UNAVAILABLE';
 
 export abstract class EventStoreError extends Error {
   abstract readonly code: EventStoreErrorCode;
@@ -50,5 +56,36 @@ export class InvalidAppendError extends EventStoreError {
   constructor(detail: string) {
     super(detail);
     this.name = 'InvalidAppendError';
+  }
+}
+
+/**
+ * The store cannot serve the call now: it is down or restarting, the node
+ * is not the leader of its cluster, or the call timed out there. The same
+ * call may succeed when sent again. An append that fails this way may or
+ * may not have been stored: sending it again with the same event ids is
+ * safe, as appends are idempotent.
+ */
+export class StoreUnavailableError extends EventStoreError {
+  readonly code = 'STORE_UNAVAILABLE' as const;
+  readonly retryable = true as const;
+  constructor(
+    /** The store's kind, as `EventStore.kind` names it. */
+    readonly store: string,
+    /** What the store or its client reported, e.g. "unavailable", "not-leader" (never an address or credential). */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the event store (${store}) is unavailable: ${reason}; retry the call`, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The stream was deleted for good (tombstoned): nothing can be appended to it again. */
+export class StreamDeletedError extends EventStoreError {
+  readonly code = 'STREAM_DELETED' as const;
+  constructor(readonly stream: string) {
+    super(`stream ${stream} was deleted for good; nothing can be appended to it`);
+    this.name = 'StreamDeletedError';
   }
 }

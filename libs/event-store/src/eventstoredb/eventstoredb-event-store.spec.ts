@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { ANY, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
-import { IdempotencyMismatchError, InvalidAppendError, StreamConflictError } from '../errors';
+import { Metadata } from '@grpc/grpc-js';
+import {
+  ANY,
+  convertToCommandError,
+  DeadlineExceededError,
+  NO_STREAM,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { IdempotencyMismatchError, InvalidAppendError, StoreUnavailableError, StreamConflictError } from '../errors';
 import {
   EventStoreDbEventStore,
+  KeyedQueue,
   compareEventStoreDbPositions,
   eventStoreDbPositionOf,
   eventStoreDbSubscriptionFilter,
@@ -11,11 +22,14 @@ import {
   fromEventStoreDbCurrentRevision,
   fromEventStoreDbRevision,
   isEventStoreDbSystemEvent,
+  isTerminalSubscriptionError,
   matchPreviousAppend,
   matchesEventFilter,
   parseEventStoreDbCheckpoint,
+  toEsdbConnectionString,
   toEventStoreDbExpectedRevision,
   toJsonObject,
+  toStoreError,
   toStreamConflictError,
   type StoredEventRef,
 } from './eventstoredb-event-store';
@@ -200,6 +214,96 @@ describe('EventStoreDB adapter, without a server', () => {
       expect(toJsonObject(new Uint8Array([0xff, 0x00]))).toEqual({
         value: Buffer.from([0xff, 0x00]).toString('base64'),
       });
+    });
+  });
+
+  describe('a server that cannot serve now', () => {
+    it('turns the client errors of an unreachable, timing-out or not-ready server into a retryable StoreUnavailableError', () => {
+      for (const [error, reason] of [
+        [new UnavailableError(undefined, 'connection refused'), 'unavailable'],
+        [new DeadlineExceededError(undefined, 'deadline'), 'deadline-exceeded'],
+        [new TimeoutError(undefined, 'Operation timed out'), 'timeout'],
+        [new UnknownError(undefined, 'Could not recognize Server Is Not Ready'), 'not ready'],
+        [new UnknownError(undefined, 'No leader info available in response'), 'not ready'],
+      ] as const) {
+        const mapped = toStoreError(error);
+        expect(mapped).toBeInstanceOf(StoreUnavailableError);
+        expect(mapped).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true, reason, cause: error });
+      }
+    });
+
+    it('leaves every other error as it is', () => {
+      const conflict = new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: 1n });
+      const unknown = new UnknownError(undefined, 'Unexpected ReadAllResult: InvalidPosition');
+      const plain = new Error('boom');
+      for (const error of [conflict, unknown, plain]) expect(toStoreError(error)).toBe(error);
+    });
+  });
+
+  describe('connection strings', () => {
+    it("reads KurrentDB's schemes as the client's own and leaves the rest alone", () => {
+      expect(toEsdbConnectionString('kurrentdb://admin:changeit@db:2113?tls=false')).toBe(
+        'esdb://admin:changeit@db:2113?tls=false',
+      );
+      expect(toEsdbConnectionString('kurrentdb+discover://db1:2113,db2:2113')).toBe(
+        'esdb+discover://db1:2113,db2:2113',
+      );
+      expect(toEsdbConnectionString('kurrent://db:2113')).toBe('esdb://db:2113');
+      expect(toEsdbConnectionString('esdb+discover://db:2113')).toBe('esdb+discover://db:2113');
+      expect(toEsdbConnectionString('esdb://kurrentdb:2113')).toBe('esdb://kurrentdb:2113');
+    });
+
+    it('opens a store for every scheme the configuration accepts', async () => {
+      for (const scheme of ['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kurrent']) {
+        const store = EventStoreDbEventStore.fromConnectionString(`${scheme}://127.0.0.1:2113?tls=false`);
+        await store.close();
+      }
+    });
+  });
+
+  describe('subscription errors', () => {
+    /** A gRPC status as the client receives it, converted as the client converts it. */
+    const fromServer = (code: number, details: string) =>
+      convertToCommandError(
+        Object.assign(new Error(`${code} ${details}`), { code, details, metadata: new Metadata() }),
+      );
+
+    it('ends a subscription on errors a resubscription cannot cure, and resubscribes on the others', () => {
+      expect(isTerminalSubscriptionError(fromServer(3, 'Trying to read from an invalid position.'))).toBe(true);
+      expect(isTerminalSubscriptionError(fromServer(7, 'Access Denied'))).toBe(true);
+      expect(isTerminalSubscriptionError(fromServer(12, 'not implemented'))).toBe(true);
+      expect(isTerminalSubscriptionError(fromServer(14, 'Server Is Not Ready'))).toBe(false);
+      expect(isTerminalSubscriptionError(fromServer(2, 'Unexpected error'))).toBe(false);
+      expect(isTerminalSubscriptionError(new Error('socket hang up'))).toBe(false);
+    });
+  });
+
+  describe('appends of the same ids from one process', () => {
+    it('runs the tasks of one key one after the other, even after a failure, and other keys side by side', async () => {
+      const queue = new KeyedQueue();
+      const log: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const first = queue.run('a', async () => {
+        log.push('a1 start');
+        await held;
+        log.push('a1 end');
+        throw new Error('a1 failed');
+      });
+      const second = queue.run('a', async () => {
+        log.push('a2');
+        return 2;
+      });
+      const other = queue.run('b', async () => {
+        log.push('b1');
+        return 1;
+      });
+      await expect(other).resolves.toBe(1);
+      expect(log).toEqual(['a1 start', 'b1']);
+      release();
+      await expect(first).rejects.toThrow('a1 failed');
+      await expect(second).resolves.toBe(2);
+      expect(log).toEqual(['a1 start', 'b1', 'a1 end', 'a2']);
     });
   });
 

@@ -2,12 +2,14 @@ import {
   ANY,
   AccessDeniedError,
   BACKWARDS,
+  CancelledError,
   DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
   InvalidArgumentError,
   NO_STREAM,
+  NotLeaderError,
   START,
   StreamDeletedError as EsdbStreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
@@ -33,7 +35,13 @@ import {
 } from '@eventstore/db-client';
 import { businessTimeOf } from '../business-time';
 import { comparePairCheckpoints, formatPairCheckpoint, parsePairCheckpoint } from '../checkpoints';
-import { IdempotencyMismatchError, StreamConflictError, StreamNotFoundError } from '../errors';
+import {
+  IdempotencyMismatchError,
+  StoreUnavailableError,
+  StreamConflictError,
+  StreamDeletedError,
+  StreamNotFoundError,
+} from '../errors';
 import type {
   AppendOptions,
   AppendResult,
@@ -78,7 +86,7 @@ import { assertValidAppend } from '../validation';
 export interface EventStoreDbEventStoreOptions {
   /** Dispose the client when the store closes (default true). */
   readonly ownsClient?: boolean;
-  /** Events per page when scanning `$all` (default 500). */
+  /** Events per page when scanning `$all` or reading a stream (default 500). */
   readonly readPageSize?: number;
   /** First delay before a dropped subscription resubscribes (ms, default 100); doubles per attempt. */
   readonly resubscribeInitialDelayMs?: number;
@@ -118,6 +126,18 @@ export interface StoredEventRef {
 // ---------------------------------------------------------------------------
 // Pure helpers (exported for the unit tests)
 // ---------------------------------------------------------------------------
+
+/**
+ * A connection string in the scheme this client reads. KurrentDB names its
+ * connection strings `kurrentdb://` and `kurrentdb+discover://` (also
+ * `kurrent://`); they mean the same as `esdb://` and `esdb+discover://`,
+ * which @eventstore/db-client alone accepts.
+ */
+export function toEsdbConnectionString(url: string): string {
+  return url.replace(/^(kurrentdb|kurrent)(\+discover)?:\/\//i, (_, _scheme: string, discover?: string) =>
+    discover ? 'esdb+discover://' : 'esdb://',
+  );
+}
 
 /** The port's expected revision in the client's terms. */
 export function toEventStoreDbExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
@@ -298,11 +318,73 @@ function isIndeterminateAppendError(error: unknown): boolean {
   );
 }
 
+/** What the server answers, as the client reports it (UnknownError), while it cannot serve: starting, busy, electing a leader. */
+const SERVER_NOT_READY = /Server Is Not Ready|Server Is (Too )?Busy|No leader info available/;
+
+/**
+ * The port's StoreUnavailableError for a client error that means the server
+ * cannot serve now (unreachable, restarting, not the leader, timed out);
+ * any other error as it is.
+ */
+export function toStoreError(error: unknown): unknown {
+  if (
+    error instanceof UnavailableError ||
+    error instanceof NotLeaderError ||
+    error instanceof DeadlineExceededError ||
+    error instanceof TimeoutError ||
+    error instanceof CancelledError
+  ) {
+    return new StoreUnavailableError('eventstoredb', error.type, { cause: error });
+  }
+  if (error instanceof UnknownError && SERVER_NOT_READY.test(error.message)) {
+    return new StoreUnavailableError('eventstoredb', 'not ready', { cause: error });
+  }
+  return error;
+}
+
+/**
+ * gRPC statuses a resubscription cannot cure: INVALID_ARGUMENT (a position
+ * inside a record, e.g. a checkpoint of another store), PERMISSION_DENIED,
+ * UNIMPLEMENTED.
+ */
+const GRPC_INVALID_ARGUMENT = 3;
+const TERMINAL_GRPC_STATUSES = new Set([GRPC_INVALID_ARGUMENT, 7, 12]);
+
+/** The server's refusal to read `$all` from a position where no record starts. */
+export function isInvalidPositionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === GRPC_INVALID_ARGUMENT || /InvalidPosition|invalid position/.test(error.message);
+}
+
 /** Subscription errors that a resubscription cannot cure. */
-function isTerminalSubscriptionError(error: unknown): boolean {
-  return (
-    error instanceof AccessDeniedError || error instanceof InvalidArgumentError || error instanceof UnsupportedError
-  );
+export function isTerminalSubscriptionError(error: unknown): boolean {
+  if (
+    error instanceof AccessDeniedError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof UnsupportedError
+  ) {
+    return true;
+  }
+  // The client reports these gRPC statuses as an UnknownError that keeps the status code.
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' && TERMINAL_GRPC_STATUSES.has(code);
+}
+
+/** Runs the tasks of one key one after the other (tasks of different keys run side by side). */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const before = this.tails.get(key) ?? Promise.resolve();
+    const result = before.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -320,6 +402,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly resubscribeInitialDelayMs: number;
   private readonly resubscribeMaxDelayMs: number;
   private readonly subscriptions = new Set<EventStoreDbSubscription>();
+  private readonly appendsOfSameIds = new KeyedQueue();
   private closed = false;
 
   constructor(
@@ -332,29 +415,41 @@ export class EventStoreDbEventStore implements EventStore {
     this.resubscribeMaxDelayMs = Math.max(this.resubscribeInitialDelayMs, options.resubscribeMaxDelayMs ?? 5_000);
   }
 
-  /** A store on a new client for `esdb://…` / `esdb+discover://…` connection strings. */
+  /**
+   * A store on a new client for `esdb://…` / `esdb+discover://…` connection
+   * strings, or KurrentDB's `kurrentdb://…` / `kurrentdb+discover://…`.
+   */
   static fromConnectionString(url: string, options: EventStoreDbEventStoreOptions = {}): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(url), options);
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(toEsdbConnectionString(url)), options);
   }
 
   async append(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     const expected = options.expectedRevision;
     assertValidAppend(stream, events, expected);
     const ids = events.map((event) => event.id.toLowerCase());
+    // Appends of the same ids to one stream from this process run one after
+    // the other, so a later one finds the earlier one's events (see below).
+    return this.appendsOfSameIds.run(`${ids[0]!}:${stream}`, () => this.appendOnce(stream, events, ids, expected));
+  }
 
-    // EventStoreDB deduplicates a retry only when it is sent with the same
-    // expected revision as the first attempt and the stream has moved on; at
-    // the stream's current revision (or with "any") it would store the ids a
-    // second time. So look for them first, except for "no-stream", where the
-    // server itself compares the ids with the stream's first events.
-    if (expected !== 'no-stream') {
-      const previous = await this.findPreviousAppend(
-        stream,
-        ids,
-        typeof expected === 'number' ? expected + 1 : undefined,
-      );
-      if (previous) return previous;
-    }
+  private async appendOnce(
+    stream: string,
+    events: readonly EventToAppend[],
+    ids: readonly string[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
+    // The server answers a retry of events already stored right after the
+    // expected revision exactly as it answered the first append: nothing
+    // tells the two apart. At the stream's current revision (or with "any",
+    // once the server's cache of recent ids has moved on) it would even
+    // store the ids a second time. So the adapter looks for the ids first,
+    // among the events up to the expected revision and the append's length
+    // after it (all of them for "any"), and answers an earlier append of
+    // them as already stored. Left to the server: a concurrent append of the
+    // same ids from another process, which both writers then see as their own.
+    const searched = expected === 'any' ? undefined : (expected === 'no-stream' ? 0 : expected + 1) + ids.length;
+    const previous = await this.findPreviousAppend(stream, ids, searched);
+    if (previous) return previous;
 
     let result: EsdbAppendResult;
     try {
@@ -372,13 +467,15 @@ export class EventStoreDbEventStore implements EventStore {
         if (previous) return previous;
         throw conflict;
       }
+      // Tombstoned: no expected revision can ever be met again.
+      if (error instanceof EsdbStreamDeletedError) throw new StreamDeletedError(stream);
       if (isIndeterminateAppendError(error)) {
         // The server may have stored the events (or dropped this request as a
         // duplicate of one it has not finished): answer with them if so.
         const previous = await this.findPreviousAppend(stream, ids).catch(() => null);
         if (previous) return previous;
       }
-      throw error;
+      throw toStoreError(error);
     }
 
     if (!result.success) {
@@ -396,7 +493,7 @@ export class EventStoreDbEventStore implements EventStore {
         ? formatEventStoreDbPosition(position)
         : await this.checkpointAtRevision(stream, result.nextExpectedRevision),
       eventIds: ids,
-      // The server answers a retry of the events right after the expected revision as a success of its own.
+      // None of the ids was stored before: this append wrote them (or, unknowably, a concurrent one elsewhere did).
       alreadyStored: false,
     };
   }
@@ -477,7 +574,14 @@ export class EventStoreDbEventStore implements EventStore {
   async readEventAt(checkpoint: string): Promise<StoredEvent | null> {
     const position = parseEventStoreDbCheckpoint(checkpoint);
     // A read of $all from a position starts with the event at that position, if there is one.
-    const page = await this.readAllPage(position, FORWARDS, 1);
+    let page: { events: RecordedEventLike[] };
+    try {
+      page = await this.readAllPage(position, FORWARDS, 1);
+    } catch (error) {
+      // Inside a record, where no event starts, the server refuses to read.
+      if (isInvalidPositionError(error)) return null;
+      throw error;
+    }
     const recorded = page.events[0];
     if (!recorded || isEventStoreDbSystemEvent(recorded.streamId, recorded.type)) return null;
     const at = this.allPosition(recorded);
@@ -565,7 +669,7 @@ export class EventStoreDbEventStore implements EventStore {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`EventStoreDB did not answer within ${PING_TIMEOUT_MS} ms`)),
+        () => reject(new StoreUnavailableError('eventstoredb', `no answer within ${PING_TIMEOUT_MS} ms`)),
         PING_TIMEOUT_MS,
       );
     });
@@ -574,7 +678,7 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       drained.catch(() => undefined);
       await read.cancel().catch(() => undefined);
-      throw error;
+      throw toStoreError(error);
     } finally {
       clearTimeout(timer);
     }
@@ -590,7 +694,7 @@ export class EventStoreDbEventStore implements EventStore {
   /**
    * The earlier append of these ids in this stream, or null when none of
    * them is stored. With `readCount`, only the stream's first `readCount`
-   * events are searched (those the server's own check would not cover).
+   * events are searched.
    */
   private async findPreviousAppend(
     stream: string,
@@ -671,36 +775,58 @@ export class EventStoreDbEventStore implements EventStore {
     return checkpoint;
   }
 
-  /** Reads a stream, calling `visit` per event until it returns false. Maps "not found" and "deleted" to StreamNotFoundError. */
+  /**
+   * Reads a stream, calling `visit` per event until it returns false. Maps
+   * "not found" and "deleted" to StreamNotFoundError.
+   *
+   * The stream is read in pages, each asked for exactly the events it may
+   * use, and every page is read to its end: a read left before its end
+   * keeps its call in the client for good when the server has already sent
+   * everything (a cancel then changes nothing), which holds memory and
+   * stops `close()` from returning.
+   */
   private async readStreamEvents(
     stream: string,
     options: { direction: Direction; fromRevision: ReadRevision; maxCount: number | undefined },
     visit: (event: RecordedEventLike) => boolean,
   ): Promise<void> {
-    const read = this.client.readStream(stream, {
-      direction: options.direction,
-      fromRevision: options.fromRevision,
-      ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
-    });
-    let drained = false;
-    try {
+    const forwards = options.direction === FORWARDS;
+    let from = options.fromRevision;
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      const pageSize = Math.min(this.pageSize, remaining);
+      let received = 0;
+      let last: bigint | undefined;
       let stopped = false;
-      for await (const resolved of read) {
-        const event = resolved.event;
-        if (event && !visit(event)) {
-          stopped = true;
-          break;
+      let failure: { error: unknown } | undefined;
+      try {
+        for await (const resolved of this.client.readStream(stream, {
+          direction: options.direction,
+          fromRevision: from,
+          maxCount: pageSize,
+        })) {
+          received++;
+          const event = resolved.event;
+          if (!event || stopped) continue;
+          last = event.revision;
+          try {
+            stopped = !visit(event);
+          } catch (error) {
+            failure = { error };
+            stopped = true;
+          }
         }
+      } catch (error) {
+        if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
+          throw new StreamNotFoundError(stream);
+        }
+        throw toStoreError(error);
       }
-      drained = !stopped;
-    } catch (error) {
-      if (error instanceof EsdbStreamNotFoundError || error instanceof EsdbStreamDeletedError) {
-        throw new StreamNotFoundError(stream);
-      }
-      throw error;
-    } finally {
-      // Leaving early (or on an error of `visit`) must end the call on the server too.
-      if (!drained) await read.cancel().catch(() => undefined);
+      if (failure) throw failure.error;
+      if (stopped || received < pageSize || last === undefined) return;
+      remaining -= received;
+      if (!forwards && last === 0n) return;
+      from = forwards ? last + 1n : last - 1n;
     }
   }
 
@@ -738,9 +864,13 @@ export class EventStoreDbEventStore implements EventStore {
     const events: RecordedEventLike[] = [];
     let received = 0;
     const read = this.client.readAll({ fromPosition, direction, maxCount, resolveLinkTos: false });
-    for await (const resolved of read) {
-      received++;
-      if (resolved.event) events.push(resolved.event);
+    try {
+      for await (const resolved of read) {
+        received++;
+        if (resolved.event) events.push(resolved.event);
+      }
+    } catch (error) {
+      throw toStoreError(error);
     }
     return { events, received };
   }
@@ -772,11 +902,15 @@ const BUFFER_LOW_WATER = 250;
 /**
  * A catch-up-then-live subscription to `$all`. It connects on the first
  * `next()`. When the server subscription drops, it resubscribes after the
- * last event it received (delivered or filtered out), with a delay doubling
- * from the initial to the maximum delay; events at or before that position
- * are skipped, so nothing is delivered twice or skipped. Errors a
- * resubscription cannot cure (access denied, invalid argument, unsupported)
- * end the iteration with that error.
+ * last event it received (delivered or filtered out) or the last checkpoint
+ * the server sent, whichever is later, with a delay doubling from the
+ * initial to the maximum delay; events at or before that position are
+ * skipped, so nothing is delivered twice or skipped. The server's
+ * checkpoints (a filtered subscription sends one every 32 events it
+ * considers, and when it goes live) spare a resubscription from reading
+ * again the events its filter left out. Errors a resubscription cannot cure
+ * (access denied, invalid argument, unsupported) end the iteration with
+ * that error.
  */
 class EventStoreDbSubscription implements Subscription {
   private buffer: StoredEvent[] = [];
@@ -791,7 +925,7 @@ class EventStoreDbSubscription implements Subscription {
 
   constructor(
     private readonly settings: SubscriptionSettings,
-    /** Position of the last event received; the next one must come strictly after it. */
+    /** Position of the last event received or checkpoint adopted; the next event must come strictly after it. */
     private resumeAfter: Position | undefined,
   ) {
     this.delayMs = settings.initialDelayMs;
@@ -852,7 +986,10 @@ class EventStoreDbSubscription implements Subscription {
     try {
       subscription = this.settings.client.subscribeToAll({
         fromPosition: this.resumeAfter ?? START,
-        filter: this.settings.serverFilter,
+        filter: {
+          ...this.settings.serverFilter,
+          checkpointReached: (_, position) => this.checkpointReached(subscription, position),
+        },
         resolveLinkTos: false,
       });
     } catch (error) {
@@ -899,6 +1036,19 @@ class EventStoreDbSubscription implements Subscription {
       subscription.pause();
     }
     this.wakeUp();
+  }
+
+  /**
+   * The server has considered every event up to `position`. Events the
+   * client has decoded but not yet handed over come before it: while there
+   * are any, the checkpoint is passed over (a later one follows), as
+   * resuming after it would lose them if the connection dropped first.
+   */
+  private checkpointReached(subscription: AllStreamSubscription, position: Position): void {
+    if (this.closed || subscription !== this.current || subscription.readableLength > 0) return;
+    if (this.resumeAfter && compareEventStoreDbPositions(position, this.resumeAfter) <= 0) return;
+    this.resumeAfter = position;
+    this.delayMs = this.settings.initialDelayMs;
   }
 
   private dropped(subscription: AllStreamSubscription | undefined, error: unknown): void {
