@@ -38,7 +38,7 @@ import { commandBusDispatcher, IMPORT_ACTOR, openCliContext } from '../../apps/c
 import { createScratchDatabase } from '../support/databases';
 
 const ROOT = join(__dirname, '..', '..');
-const CDNOW = join(ROOT, '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
+const CDNOW = join(ROOT, 'data', 'cdnow', 'CDNOW_master.txt');
 const CALIBRATION_ENDS = ['1997-09-30', '1998-06-30'] as const;
 const SCORED_AS_OF = '1998-06-30';
 const FIT_GOAL_MS = 2_000;

@@ -42,7 +42,7 @@ import { createScratchDatabase, testDatabaseUrl } from '../support/databases';
 import { LOG_MIX, readCdnow, scaledCdnowLog, type CustomerLog } from './projection-log';
 
 const ROOT = join(__dirname, '..', '..');
-const CDNOW = join(ROOT, '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
+const CDNOW = join(ROOT, 'data', 'cdnow', 'CDNOW_master.txt');
 /** Customer streams appended in one transaction. */
 const STREAMS_PER_TRANSACTION = 250;
 /** Transactions appending at the same time. */

@@ -3,22 +3,9 @@ import * as path from 'node:path';
 
 /**
  * The published CDNOW summaries (2,357 customers, 39-week calibration, time
- * in weeks) from shared/data/cdnow, which sits beside the repository
- * checkout (locally and in CI).
+ * in weeks) from the repository's data/cdnow.
  */
-export const CDNOW_FOLDER = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'cdnow',
-);
+export const CDNOW_FOLDER = path.resolve(__dirname, '..', '..', '..', '..', '..', '..', 'data', 'cdnow');
 
 export interface CdnowCustomer {
   readonly id: number;
